@@ -1,0 +1,7 @@
+import { fenxEvents } from './fenx-events';
+
+describe('fenxEvents', () => {
+  it('should work', () => {
+    expect(fenxEvents()).toEqual('fenx-events');
+  });
+});

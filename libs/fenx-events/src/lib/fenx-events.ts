@@ -1,0 +1,3 @@
+export function fenxEvents(): string {
+  return 'fenx-events';
+}

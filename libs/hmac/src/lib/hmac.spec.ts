@@ -1,0 +1,7 @@
+import { hmac } from './hmac';
+
+describe('hmac', () => {
+  it('should work', () => {
+    expect(hmac()).toEqual('hmac');
+  });
+});

@@ -1,0 +1,3 @@
+export function hmac(): string {
+  return 'hmac';
+}
