@@ -1,1 +1,2 @@
-export * from './lib/config.module';
+export * from './lib/validate-env';
+export * from './lib/env-decorators';
