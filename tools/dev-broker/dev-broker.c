@@ -3,6 +3,7 @@
  * librdkafka's mock cluster, driven over a line-based TCP control channel.
  *
  *   dev-broker [--brokers N] [--control-port P] [--state-file PATH] [--topic NAME:PARTITIONS]...
+ *              [--exit-with-parent]
  *
  * On start it prints one line `ready bootstrap=<host:port,...> control=<host:port>` on stdout
  * (and writes the same facts as JSON to --state-file), then serves control commands, one per
@@ -27,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -175,7 +177,7 @@ static int handle(rd_kafka_mock_cluster_t *mc, int fd, char *line) {
 static void usage(void) {
         fprintf(stderr,
                 "usage: dev-broker [--brokers N] [--control-port P] [--state-file PATH] "
-                "[--topic NAME:PARTITIONS]...\n");
+                "[--topic NAME:PARTITIONS]... [--exit-with-parent]\n");
         exit(2);
 }
 
@@ -194,6 +196,10 @@ int main(int argc, char **argv) {
                                 usage();
                 } else if (!strcmp(argv[i], "--state-file") && i + 1 < argc) {
                         state_file = argv[++i];
+                } else if (!strcmp(argv[i], "--exit-with-parent")) {
+                        /* A test runner killed hard must not leave brokers behind. */
+                        if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() == 1)
+                                return 1;
                 } else if (!strcmp(argv[i], "--topic") && i + 1 < argc && ntopics < 256) {
                         topics[ntopics++] = argv[++i];
                 } else {

@@ -1,1 +1,4 @@
-export * from './lib/kafka.module';
+export * from './lib/topics';
+export * from './lib/kafka-settings';
+export * from './lib/kafka-client';
+export * from './lib/kafka-producer';

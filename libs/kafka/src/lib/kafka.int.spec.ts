@@ -1,0 +1,150 @@
+import { DevBroker } from '@fenx/kafka/testing';
+import { waitFor } from '@fenx/testing';
+import { Admin, Kafka, logLevel } from 'kafkajs';
+import { createConsumer, createKafka } from './kafka-client';
+import { KafkaProducer } from './kafka-producer';
+import { TOPICS } from './topics';
+
+const topic = TOPICS.webhookEvents.name;
+
+describe('kafkajs against the dev broker', () => {
+  let broker: DevBroker;
+  let kafka: Kafka;
+  let admin: Admin;
+  let producer: KafkaProducer;
+
+  beforeAll(async () => {
+    broker = await DevBroker.start({ brokers: 3 });
+    kafka = createKafka(broker.settings(), {
+      logCreator: () => () => undefined,
+    });
+    admin = kafka.admin();
+    await admin.connect();
+    producer = new KafkaProducer(kafka, broker.settings());
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await admin?.disconnect();
+    await broker?.stop();
+  });
+
+  async function consumeAll(
+    groupId: string,
+    expected: number,
+  ): Promise<Map<string, number>> {
+    const seen = new Map<string, number>();
+    const consumer = createConsumer(kafka, groupId, { heartbeatInterval: 500 });
+    // Commit-after-process: offsets are resolved one by one and committed by
+    // commitOffsetsIfNecessary, which with a threshold of 1 commits whatever was resolved.
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachBatchAutoResolve: false,
+      autoCommitThreshold: 1,
+      eachBatch: async ({
+        batch,
+        resolveOffset,
+        commitOffsetsIfNecessary,
+        heartbeat,
+      }) => {
+        const ids: string[] = [];
+        for (const m of batch.messages) {
+          ids.push(m.value!.toString());
+          resolveOffset(m.offset);
+          await heartbeat();
+        }
+        await commitOffsetsIfNecessary();
+        for (const id of ids) seen.set(id, (seen.get(id) ?? 0) + 1);
+      },
+    });
+    try {
+      await waitFor(() => seen.size >= expected, {
+        timeoutMs: 30000,
+        what: `${expected} messages in ${groupId}`,
+      });
+    } finally {
+      await consumer.disconnect();
+    }
+    return seen;
+  }
+
+  async function committedEqualsEnd(groupId: string): Promise<void> {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    for (const end of ends) {
+      const c = committed.partitions.find((p) => p.partition === end.partition);
+      expect({ partition: end.partition, offset: c?.offset }).toEqual({
+        partition: end.partition,
+        offset: end.high,
+      });
+    }
+  }
+
+  it('delivers every message once per consumer group and commits exactly what was consumed', async () => {
+    const ids = Array.from({ length: 2000 }, (_, i) => `m-${i}`);
+    for (let i = 0; i < ids.length; i += 250) {
+      await producer.emit(
+        topic,
+        ids
+          .slice(i, i + 250)
+          .map((id) => ({ key: `k-${id.length % 17}-${id}`, value: id })),
+      );
+    }
+    for (const group of ['group-a', 'group-b']) {
+      const seen = await consumeAll(group, ids.length);
+      expect([...seen.keys()].sort()).toEqual([...ids].sort());
+      expect([...seen.values()].every((n) => n === 1)).toBe(true);
+      await committedEqualsEnd(group);
+    }
+    const total = (await admin.fetchTopicOffsets(topic)).reduce(
+      (n, p) => n + Number(p.high),
+      0,
+    );
+    expect(total).toBe(ids.length);
+  });
+
+  it('loses nothing acknowledged with acks=all while a broker is down for a few seconds', async () => {
+    const before = (await admin.fetchTopicOffsets(topic)).reduce(
+      (n, p) => n + Number(p.high),
+      0,
+    );
+    const acked: string[] = [];
+    let downAt = -1;
+    let upAt = -1;
+    const faults = (async () => {
+      await waitFor(() => acked.length >= 500, {
+        what: 'first acknowledged messages',
+      });
+      downAt = acked.length;
+      await broker.brokerDown(1);
+      await new Promise((r) => setTimeout(r, 3000)); // the fault under test: an outage of a fixed length
+      upAt = acked.length;
+      await broker.brokerUp(1);
+    })();
+    for (let batch = 0; batch < 30; batch++) {
+      const values = Array.from(
+        { length: 100 },
+        (_, i) => `outage-${batch}-${i}`,
+      );
+      await producer.emit(
+        topic,
+        values.map((v) => ({ key: v, value: v })),
+      );
+      acked.push(...values);
+      if (batch === 10) await faults;
+    }
+    await faults;
+    expect(downAt).toBeGreaterThanOrEqual(500);
+    expect(upAt).toBeGreaterThanOrEqual(downAt);
+
+    const total = (await admin.fetchTopicOffsets(topic)).reduce(
+      (n, p) => n + Number(p.high),
+      0,
+    );
+    expect(total - before).toBeGreaterThanOrEqual(acked.length);
+    const seen = await consumeAll('group-outage', before + acked.length);
+    for (const v of acked) expect(seen.has(v)).toBe(true);
+  });
+});

@@ -1,0 +1,94 @@
+/** One Kafka topic as the pipeline needs it: the single source for creation, the dev broker and docker/. */
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions: number;
+  /** Topic-level Kafka configuration applied when the topic is created. */
+  readonly config: Readonly<Record<string, string>>;
+  readonly key: string;
+  readonly description: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The topic manifest. Names follow `<domain>.<entity>.<event>.v<version>`; a breaking change of a
+ * message contract gets a new version of the topic, never an in-place change.
+ */
+export const TOPICS = {
+  webhookEvents: {
+    name: 'fenx.webhook.events.v1',
+    partitions: 12,
+    config: { 'cleanup.policy': 'delete', 'retention.ms': String(7 * DAY_MS) },
+    key: 'journey or entity id of the event (notification id when it names neither)',
+    description:
+      'Topic 1: every FenX notification radar received (and reconciliation/backfill events), verbatim plus parsed fields. A work queue for the extractors; not for the lake.',
+  },
+  journeyDetails: {
+    name: 'fenx.journey.details.v1',
+    partitions: 12,
+    // Compaction keeps the latest snapshot of every journey for re-hydration; the lag keeps every
+    // snapshot for a week so the lake sink sees each one.
+    config: {
+      'cleanup.policy': 'compact',
+      'min.compaction.lag.ms': String(7 * DAY_MS),
+    },
+    key: 'journey id',
+    description:
+      'Topic 2: one full journey-instance snapshot per change (or a deletion record).',
+  },
+  entityDetails: {
+    name: 'fenx.entity.details.v1',
+    partitions: 12,
+    config: {
+      'cleanup.policy': 'compact',
+      'min.compaction.lag.ms': String(7 * DAY_MS),
+    },
+    key: 'entity id',
+    description:
+      'Legal entity verified records, drafts, associations and draft conflicts.',
+  },
+  pipelineState: {
+    name: 'fenx.pipeline.state.v1',
+    partitions: 1,
+    config: { 'cleanup.policy': 'compact' },
+    key: 'state name (e.g. a reconciliation cursor)',
+    description:
+      'Small durable state of scheduled jobs, so they can run anywhere with no local disk.',
+  },
+  journeyExtractorDeadLetter: {
+    name: 'fenx.journey-extractor.dead-letter.v1',
+    partitions: 3,
+    config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) },
+    key: 'key of the source record',
+    description:
+      'Events the journey extractor could not turn into details, with the reason and source offset.',
+  },
+  entityExtractorDeadLetter: {
+    name: 'fenx.entity-extractor.dead-letter.v1',
+    partitions: 3,
+    config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) },
+    key: 'key of the source record',
+    description:
+      'Events the entity extractor could not turn into details, with the reason and source offset.',
+  },
+  lakeSinkDeadLetter: {
+    name: 'fenx.lake-sink.dead-letter.v1',
+    partitions: 3,
+    config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) },
+    key: 'key of the source record',
+    description:
+      'Detail records the lake sink could not write, with the reason and source offset.',
+  },
+} as const satisfies Record<string, TopicSpec>;
+
+export type TopicKey = keyof typeof TOPICS;
+export type TopicName = (typeof TOPICS)[TopicKey]['name'];
+
+/** Every topic of the pipeline, in manifest order. */
+export const TOPIC_MANIFEST: readonly TopicSpec[] = Object.values(TOPICS);
+
+export function topicSpec(name: TopicName): TopicSpec {
+  const spec = TOPIC_MANIFEST.find((t) => t.name === name);
+  if (!spec) throw new Error(`Topic ${name} is not in the manifest`);
+  return spec;
+}
