@@ -1,24 +1,129 @@
 import nx from '@nx/eslint-plugin';
 
+/** What each kind of project may depend on. Apps are composition roots: nothing imports an app. */
+const typeConstraints = [
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: [
+      'type:feature',
+      'type:data-access',
+      'type:util',
+      'type:contract',
+      'type:test-util',
+    ],
+  },
+  {
+    sourceTag: 'type:feature',
+    onlyDependOnLibsWithTags: [
+      'type:feature',
+      'type:data-access',
+      'type:util',
+      'type:contract',
+      'type:test-util',
+    ],
+  },
+  {
+    sourceTag: 'type:data-access',
+    onlyDependOnLibsWithTags: [
+      'type:data-access',
+      'type:util',
+      'type:contract',
+      'type:test-util',
+    ],
+  },
+  {
+    sourceTag: 'type:contract',
+    onlyDependOnLibsWithTags: ['type:contract', 'type:util'],
+  },
+  {
+    sourceTag: 'type:util',
+    onlyDependOnLibsWithTags: ['type:util', 'type:test-util'],
+  },
+  {
+    sourceTag: 'type:test-util',
+    onlyDependOnLibsWithTags: [
+      'type:test-util',
+      'type:data-access',
+      'type:util',
+      'type:contract',
+    ],
+  },
+  {
+    sourceTag: 'type:tool',
+    onlyDependOnLibsWithTags: [
+      'type:data-access',
+      'type:util',
+      'type:contract',
+      'type:test-util',
+    ],
+  },
+];
+
+/** Domains stay apart; shared code depends on shared code only. */
+const scopeConstraints = [
+  'radar',
+  'journey',
+  'entity',
+  'lake',
+  'simulator',
+  'ops',
+].map((scope) => ({
+  sourceTag: `scope:${scope}`,
+  onlyDependOnLibsWithTags: ['scope:shared', `scope:${scope}`],
+}));
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   ...nx.configs['flat/javascript'],
   {
-    ignores: ['**/dist', '**/out-tsc'],
+    ignores: ['**/dist', '**/out-tsc', '**/coverage', '**/node_modules'],
   },
   {
-    files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.jsx'],
+    files: [
+      '**/*.ts',
+      '**/*.js',
+      '**/*.cts',
+      '**/*.mts',
+      '**/*.cjs',
+      '**/*.mjs',
+    ],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
         {
           enforceBuildableLibDependency: true,
+          banTransitiveDependencies: false,
           allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
           depConstraints: [
+            ...typeConstraints,
+            ...scopeConstraints,
             {
-              sourceTag: '*',
-              onlyDependOnLibsWithTags: ['*'],
+              sourceTag: 'scope:shared',
+              onlyDependOnLibsWithTags: ['scope:shared'],
+            },
+          ],
+        },
+      ],
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@fenx/*/src', '@fenx/*/src/**', '@fenx/*/lib/**'],
+              message:
+                'Import a lib through its public entry (@fenx/<lib>), never a deep path.',
+            },
+            {
+              group: ['@fenx/testing', '@fenx/*/testing'],
+              message:
+                'Test helpers are for *.spec.ts files and test setup only.',
             },
           ],
         },
@@ -26,17 +131,32 @@ export default [
     },
   },
   {
+    // Tests, test setup, test helpers and developer tools may use the testing entries.
     files: [
-      '**/*.ts',
-      '**/*.tsx',
-      '**/*.cts',
-      '**/*.mts',
-      '**/*.js',
-      '**/*.jsx',
-      '**/*.cjs',
-      '**/*.mjs',
+      '**/*.spec.ts',
+      '**/test/**/*.ts',
+      '**/testing/**/*.ts',
+      'libs/testing/**/*.ts',
+      'tools/**/*.ts',
     ],
-    // Override or add rules here
-    rules: {},
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@fenx/*/src', '@fenx/*/src/**', '@fenx/*/lib/**'],
+              message:
+                'Import a lib through its public entry (@fenx/<lib>), never a deep path.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Command-line tools print to the terminal by design.
+    files: ['tools/**/*.ts', '**/src/cli/**/*.ts', '**/*.cli.ts'],
+    rules: { 'no-console': 'off' },
   },
 ];

@@ -1,6 +1,6 @@
-import { DevBroker } from '@fenx/kafka/testing';
+import { DevBroker } from '../testing';
 import { waitFor } from '@fenx/testing';
-import { Admin, Kafka, logLevel } from 'kafkajs';
+import { Admin, Kafka } from 'kafkajs';
 import { createConsumer, createKafka } from './kafka-client';
 import { KafkaProducer } from './kafka-producer';
 import { TOPICS } from './topics';
@@ -51,7 +51,7 @@ describe('kafkajs against the dev broker', () => {
       }) => {
         const ids: string[] = [];
         for (const m of batch.messages) {
-          ids.push(m.value!.toString());
+          ids.push(String(m.value));
           resolveOffset(m.offset);
           await heartbeat();
         }

@@ -130,7 +130,8 @@ export class DevBroker {
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const stderr: string[] = [];
     child.stderr?.setEncoding('utf8').on('data', (s: string) => stderr.push(s));
-    const lines = createInterface({ input: child.stdout! });
+    if (!child.stdout) throw new Error('dev broker: no stdout pipe');
+    const lines = createInterface({ input: child.stdout });
     const timeoutMs = options.startTimeoutMs ?? 10000;
 
     const ready = await new Promise<RegExpMatchArray>((resolve, reject) => {
