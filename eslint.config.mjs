@@ -49,6 +49,10 @@ const typeConstraints = [
     ],
   },
   {
+    sourceTag: 'type:e2e',
+    onlyDependOnLibsWithTags: ['type:test-util', 'type:data-access', 'type:util', 'type:contract'],
+  },
+  {
     sourceTag: 'type:tool',
     onlyDependOnLibsWithTags: [
       'type:data-access',
