@@ -21,9 +21,8 @@ const targets =
     : ['lint', 'test', 'test-integration', 'e2e'];
 
 const nx = spawnSync(
-  'npx',
+  join(root, 'node_modules', '.bin', 'nx'),
   [
-    'nx',
     'run-many',
     '-t',
     ...targets,
