@@ -1,3 +1,0 @@
-export function hmac(): string {
-  return 'hmac';
-}
