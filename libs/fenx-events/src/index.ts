@@ -1,1 +1,4 @@
-export * from './lib/fenx-events';
+export * from './lib/event-types';
+export * from './lib/relative-url';
+export * from './lib/notification';
+export * from './lib/partition-key';

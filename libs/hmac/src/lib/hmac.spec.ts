@@ -75,9 +75,9 @@ describe.each(SIGNING_SCHEMES)('scheme %s', (scheme) => {
 
   it('verifies its own signature and names the key', () => {
     const header = sign(EXAMPLE, SECRET, scheme);
-    expect(verify(EXAMPLE, header, [{ scheme, secret: SECRET, id: 'k1' }])).toEqual(
-      { ok: true, keyId: 'k1' },
-    );
+    expect(
+      verify(EXAMPLE, header, [{ scheme, secret: SECRET, id: 'k1' }]),
+    ).toEqual({ ok: true, keyId: 'k1' });
   });
 
   it('is identified by calibrate', () => {
@@ -139,9 +139,9 @@ describe('verify', () => {
   });
 
   it('ignores whitespace around the JSON', () => {
-    expect(verify(Buffer.from(`\n ${EXAMPLE.toString()} \n`), header, keys).ok).toBe(
-      true,
-    );
+    expect(
+      verify(Buffer.from(`\n ${EXAMPLE.toString()} \n`), header, keys).ok,
+    ).toBe(true);
   });
 
   it('rejects a tampered body', () => {
@@ -155,14 +155,15 @@ describe('verify', () => {
   });
 
   it('rejects a wrong secret', () => {
-    expect(verify(EXAMPLE, header, [{ scheme: 'sha256-raw', secret: 'other' }])).toEqual(
-      { ok: false, reason: 'mismatch' },
-    );
+    expect(
+      verify(EXAMPLE, header, [{ scheme: 'sha256-raw', secret: 'other' }]),
+    ).toEqual({ ok: false, reason: 'mismatch' });
   });
 
   it('rejects the right secret under another scheme', () => {
     expect(
-      verify(EXAMPLE, header, [{ scheme: 'sha256-hex-upper', secret: SECRET }]).ok,
+      verify(EXAMPLE, header, [{ scheme: 'sha256-hex-upper', secret: SECRET }])
+        .ok,
     ).toBe(false);
   });
 
@@ -177,7 +178,10 @@ describe('verify', () => {
     'sha256=Z03A6423CA9FEECEEE0C9CBCA81B9F05AA2468FBB2A68B14BDA29F2DF726BE31',
     'sha256=B03A6423CA9FEECEEE0C9CBCA81B9F05AA2468FBB2A68B14BDA29F2DF726BE3100',
   ])('reports a malformed header %s', (h) => {
-    expect(verify(EXAMPLE, h, keys)).toEqual({ ok: false, reason: 'malformed' });
+    expect(verify(EXAMPLE, h, keys)).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
   });
 
   it('takes the first value of a repeated header', () => {
@@ -227,9 +231,7 @@ describe('calibrate', () => {
 });
 
 describe('properties', () => {
-  const json = fc
-    .jsonValue()
-    .map((v) => `{"v":${JSON.stringify(v)}}`);
+  const json = fc.jsonValue().map((v) => `{"v":${JSON.stringify(v)}}`);
   const secret = fc.string({ minLength: 1, maxLength: 128 });
   const scheme = fc.constantFrom(...SIGNING_SCHEMES);
 

@@ -1,9 +1,5 @@
 import { createHmac } from 'node:crypto';
-import {
-  DEFAULT_SIGNING_SCHEME,
-  deriveKey,
-  SigningScheme,
-} from './schemes';
+import { DEFAULT_SIGNING_SCHEME, deriveKey, SigningScheme } from './schemes';
 import { signedBytes } from './signed-bytes';
 
 export const SIGNATURE_HEADER = 'x-fenx-signature';

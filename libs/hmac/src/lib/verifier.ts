@@ -26,8 +26,7 @@ export class Verifier {
   private readonly keys: readonly DerivedKey[];
 
   constructor(keys: readonly VerificationKey[]) {
-    if (keys.length === 0)
-      throw new Error('Verifier needs at least one key');
+    if (keys.length === 0) throw new Error('Verifier needs at least one key');
     this.keys = keys.map((k, i) => ({
       id: k.id ?? String(i),
       key: deriveKey(k.secret, k.scheme),

@@ -1,7 +1,0 @@
-import { fenxEvents } from './fenx-events';
-
-describe('fenxEvents', () => {
-  it('should work', () => {
-    expect(fenxEvents()).toEqual('fenx-events');
-  });
-});

@@ -1,3 +1,0 @@
-export function fenxEvents(): string {
-  return 'fenx-events';
-}
