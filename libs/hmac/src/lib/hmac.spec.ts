@@ -18,7 +18,7 @@ import {
 const OPENSSL = '/usr/bin/openssl';
 const SECRET = 'fenx-webhook-secret';
 const EXAMPLE = readFileSync(
-  join(__dirname, '../fixtures/fenx-example-body.json'),
+  join(__dirname, '../fixtures/fenx-example-body.raw'),
 );
 
 function openssl(args: string[], input: Buffer): string {
