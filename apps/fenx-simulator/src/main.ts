@@ -1,21 +1,16 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
-
+import { validateEnvAll } from '@fenx/config';
+import { LoggingEnv } from '@fenx/logging';
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
+import { createSimulatorApp } from './app/app.factory';
+import { SimulatorEnv } from './app/config/simulator-env';
 
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(
-    `🚀 Application is running on: http://localhost:${port}/${globalPrefix}`,
+async function bootstrap(): Promise<void> {
+  const [env, logging] = validateEnvAll([SimulatorEnv, LoggingEnv]);
+  const app = await createSimulatorApp(env, logging);
+  await app.listen(env.SIM_PORT);
+  new Logger('Bootstrap').log(
+    `FenX simulator on http://localhost:${env.SIM_PORT} (tenant ${env.SIM_TENANT_ID}, seed "${env.SIM_SEED}", clock ${env.SIM_CLOCK} x${env.SIM_TIME_SCALE})`,
   );
 }
 
-bootstrap();
+void bootstrap();
