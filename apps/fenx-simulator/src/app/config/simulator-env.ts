@@ -78,7 +78,7 @@ export class SimulatorEnv {
   @IsBoolean() @EnvBoolean()
   SIM_EMPTY_PAYLOAD = false;
 
-  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   SIM_WEBHOOK_URL?: string;
 
   /** LOCAL-DEV PLACEHOLDER; must match the receiver's configured secret. */
