@@ -16,20 +16,11 @@ const env = {
   FENX_TEST_RESULTS_DIR: resultsDir,
 };
 const targets =
-  process.argv.slice(2).length > 0
-    ? process.argv.slice(2)
-    : ['lint', 'test', 'test-integration', 'e2e'];
+  process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['lint', 'test', 'test-integration', 'e2e'];
 
 const nx = spawnSync(
   join(root, 'node_modules', '.bin', 'nx'),
-  [
-    'run-many',
-    '-t',
-    ...targets,
-    '--skip-nx-cache',
-    '--parallel=2',
-    '--outputStyle=stream',
-  ],
+  ['run-many', '-t', ...targets, '--skip-nx-cache', '--parallel=2', '--outputStyle=stream'],
   { cwd: root, env, stdio: 'inherit' },
 );
 
@@ -55,7 +46,5 @@ if (nxFailed && failed === 0) {
   );
 }
 console.log(`\n${runs} test runs`);
-console.log(
-  `${passed} passed, ${failed + (nxFailed && failed === 0 ? 1 : 0)} failed, ${skipped} skipped`,
-);
+console.log(`${passed} passed, ${failed + (nxFailed && failed === 0 ? 1 : 0)} failed, ${skipped} skipped`);
 process.exit(nxFailed || failed > 0 ? 1 : 0);

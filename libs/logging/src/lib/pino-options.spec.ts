@@ -33,10 +33,7 @@ describe('pino options', () => {
 
   it('puts service and version on every line and redacts secrets and signatures', () => {
     const out = capture();
-    const logger = pino(
-      { base: options.base, redact: options.redact, level: 'info' },
-      out.stream,
-    );
+    const logger = pino({ base: options.base, redact: options.redact, level: 'info' }, out.stream);
     logger.info(
       {
         req: {
@@ -65,9 +62,7 @@ describe('pino options', () => {
   });
 
   it('does not log health and metrics requests', () => {
-    const ignore = (
-      options.autoLogging as { ignore: (req: { url: string }) => boolean }
-    ).ignore;
+    const ignore = (options.autoLogging as { ignore: (req: { url: string }) => boolean }).ignore;
     expect(ignore({ url: '/health/live' })).toBe(true);
     expect(ignore({ url: '/metrics' })).toBe(true);
     expect(ignore({ url: '/webhooks/fenx' })).toBe(false);
@@ -75,10 +70,7 @@ describe('pino options', () => {
 
   it('is JSON unless pretty output is asked for', () => {
     expect(options.transport).toBeUndefined();
-    const pretty = pinoHttpOptions(
-      { service: 's', version: 'v' },
-      { LOG_LEVEL: 'debug', LOG_PRETTY: true },
-    );
+    const pretty = pinoHttpOptions({ service: 's', version: 'v' }, { LOG_LEVEL: 'debug', LOG_PRETTY: true });
     expect(pretty.transport).toMatchObject({ target: 'pino-pretty' });
     expect(pretty.level).toBe('debug');
   });
