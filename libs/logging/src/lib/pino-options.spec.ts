@@ -107,3 +107,31 @@ describe('kafkaLogCreator', () => {
     });
   });
 });
+
+describe('request ids and correlation ids', () => {
+  const options = pinoHttpOptions({ service: 's', version: 'v' }, { LOG_LEVEL: 'info', LOG_PRETTY: false });
+  const genReqId = options.genReqId as unknown as (req: unknown, res: unknown) => string;
+  const customProps = options.customProps as unknown as (req: unknown) => Record<string, string>;
+
+  function response() {
+    const headers: Record<string, string> = {};
+    return { headers, setHeader: (k: string, v: string) => (headers[k] = v) };
+  }
+
+  it('keeps the caller’s request id and echoes it', () => {
+    const res = response();
+    expect(genReqId({ headers: { 'x-request-id': 'abc' } }, res)).toBe('abc');
+    expect(res.headers['x-request-id']).toBe('abc');
+  });
+
+  it('makes a request id when there is none (first of repeated headers otherwise)', () => {
+    const res = response();
+    expect(genReqId({ headers: {} }, res)).toMatch(/^[0-9a-f-]{36}$/);
+    expect(genReqId({ headers: { 'x-request-id': ['one', 'two'] } }, response())).toBe('one');
+  });
+
+  it('adds the correlation id when the request carries one', () => {
+    expect(customProps({ headers: { 'x-correlation-id': 'corr-1' } })).toEqual({ correlationId: 'corr-1' });
+    expect(customProps({ headers: {} })).toEqual({});
+  });
+});
