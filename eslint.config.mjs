@@ -24,12 +24,7 @@ const typeConstraints = [
   },
   {
     sourceTag: 'type:data-access',
-    onlyDependOnLibsWithTags: [
-      'type:data-access',
-      'type:util',
-      'type:contract',
-      'type:test-util',
-    ],
+    onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contract', 'type:test-util'],
   },
   {
     sourceTag: 'type:contract',
@@ -41,12 +36,7 @@ const typeConstraints = [
   },
   {
     sourceTag: 'type:test-util',
-    onlyDependOnLibsWithTags: [
-      'type:test-util',
-      'type:data-access',
-      'type:util',
-      'type:contract',
-    ],
+    onlyDependOnLibsWithTags: ['type:test-util', 'type:data-access', 'type:util', 'type:contract'],
   },
   {
     sourceTag: 'type:e2e',
@@ -54,24 +44,12 @@ const typeConstraints = [
   },
   {
     sourceTag: 'type:tool',
-    onlyDependOnLibsWithTags: [
-      'type:data-access',
-      'type:util',
-      'type:contract',
-      'type:test-util',
-    ],
+    onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contract', 'type:test-util'],
   },
 ];
 
 /** Domains stay apart; shared code depends on shared code only. */
-const scopeConstraints = [
-  'radar',
-  'journey',
-  'entity',
-  'lake',
-  'simulator',
-  'ops',
-].map((scope) => ({
+const scopeConstraints = ['radar', 'journey', 'entity', 'lake', 'simulator', 'ops'].map((scope) => ({
   sourceTag: `scope:${scope}`,
   onlyDependOnLibsWithTags: ['scope:shared', `scope:${scope}`],
 }));
@@ -84,14 +62,7 @@ export default [
     ignores: ['**/dist', '**/out-tsc', '**/coverage', '**/node_modules'],
   },
   {
-    files: [
-      '**/*.ts',
-      '**/*.js',
-      '**/*.cts',
-      '**/*.mts',
-      '**/*.cjs',
-      '**/*.mjs',
-    ],
+    files: ['**/*.ts', '**/*.js', '**/*.cts', '**/*.mts', '**/*.cjs', '**/*.mjs'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
@@ -121,13 +92,11 @@ export default [
           patterns: [
             {
               group: ['@fenx/*/src', '@fenx/*/src/**', '@fenx/*/lib/**'],
-              message:
-                'Import a lib through its public entry (@fenx/<lib>), never a deep path.',
+              message: 'Import a lib through its public entry (@fenx/<lib>), never a deep path.',
             },
             {
               group: ['@fenx/testing', '@fenx/*/testing'],
-              message:
-                'Test helpers are for *.spec.ts files and test setup only.',
+              message: 'Test helpers are for *.spec.ts files and test setup only.',
             },
           ],
         },
@@ -136,13 +105,7 @@ export default [
   },
   {
     // Tests, test setup, test helpers and developer tools may use the testing entries.
-    files: [
-      '**/*.spec.ts',
-      '**/test/**/*.ts',
-      '**/testing/**/*.ts',
-      'libs/testing/**/*.ts',
-      'tools/**/*.ts',
-    ],
+    files: ['**/*.spec.ts', '**/test/**/*.ts', '**/testing/**/*.ts', 'libs/testing/**/*.ts', 'tools/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -150,8 +113,7 @@ export default [
           patterns: [
             {
               group: ['@fenx/*/src', '@fenx/*/src/**', '@fenx/*/lib/**'],
-              message:
-                'Import a lib through its public entry (@fenx/<lib>), never a deep path.',
+              message: 'Import a lib through its public entry (@fenx/<lib>), never a deep path.',
             },
           ],
         },

@@ -12,15 +12,9 @@ const children: ChildProcess[] = [];
 let broker: DevBroker | undefined;
 let stopping = false;
 
-function prefixLines(
-  name: string,
-  stream: NodeJS.ReadableStream | null,
-  out: NodeJS.WriteStream,
-): void {
+function prefixLines(name: string, stream: NodeJS.ReadableStream | null, out: NodeJS.WriteStream): void {
   if (!stream) return;
-  createInterface({ input: stream }).on('line', (line) =>
-    out.write(`${name.padEnd(18)}| ${line}\n`),
-  );
+  createInterface({ input: stream }).on('line', (line) => out.write(`${name.padEnd(18)}| ${line}\n`));
 }
 
 function startApp(app: LocalApp, env: Record<string, string>): ChildProcess {
@@ -34,9 +28,7 @@ function startApp(app: LocalApp, env: Record<string, string>): ChildProcess {
   prefixLines(app.name, child.stderr, process.stderr);
   child.on('exit', (code, signal) => {
     if (!stopping) {
-      console.error(
-        `${app.name} exited (${signal ?? code}); stopping the stack`,
-      );
+      console.error(`${app.name} exited (${signal ?? code}); stopping the stack`);
       void shutdown(1);
     }
   });
@@ -48,31 +40,19 @@ async function shutdown(code: number): Promise<void> {
   stopping = true;
   for (const c of children.reverse()) c.kill('SIGTERM');
   await Promise.all(
-    children.map((c) =>
-      c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null,
-    ),
+    children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)),
   );
   await broker?.stop();
   process.exit(code);
 }
 
 async function main(): Promise<void> {
-  const apps = LOCAL_APPS.filter((a) =>
-    existsSync(join(workspaceRoot, 'apps', a.name, 'project.json')),
-  );
+  const apps = LOCAL_APPS.filter((a) => existsSync(join(workspaceRoot, 'apps', a.name, 'project.json')));
   if (apps.length > 0) {
     console.log(`building ${apps.map((a) => a.name).join(', ')} ...`);
     const build = spawnSync(
       'npx',
-      [
-        'nx',
-        'run-many',
-        '-t',
-        'build',
-        '-p',
-        ...apps.map((a) => a.name),
-        '--outputStyle=static',
-      ],
+      ['nx', 'run-many', '-t', 'build', '-p', ...apps.map((a) => a.name), '--outputStyle=static'],
       {
         cwd: workspaceRoot,
         stdio: 'inherit',
@@ -86,16 +66,13 @@ async function main(): Promise<void> {
     brokers: 3,
     stateFile: join(workspaceRoot, '.dev', 'broker.json'),
   });
-  console.log(
-    `dev broker: ${broker.bootstrap.join(',')} (control ${broker.control})`,
-  );
+  console.log(`dev broker: ${broker.bootstrap.join(',')} (control ${broker.control})`);
   const env = broker.env();
   for (const app of apps) children.push(startApp(app, env));
 
   console.log('\nfenx-pipeline is running locally:');
   console.log(`  Kafka (dev broker)  ${broker.bootstrap.join(',')}`);
-  for (const app of apps)
-    console.log(`  ${app.name.padEnd(19)} ${app.describe}`);
+  for (const app of apps) console.log(`  ${app.name.padEnd(19)} ${app.describe}`);
   console.log('Ctrl-C stops everything.\n');
 }
 

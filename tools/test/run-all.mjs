@@ -16,20 +16,15 @@ const env = {
   FENX_TEST_RESULTS_DIR: resultsDir,
 };
 const targets =
-  process.argv.slice(2).length > 0
-    ? process.argv.slice(2)
-    : ['lint', 'test', 'test-integration', 'e2e'];
+  process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['lint', 'test', 'test-integration', 'e2e'];
+
+const nxBin = join(root, 'node_modules', '.bin', 'nx');
+const format = spawnSync(nxBin, ['format:check'], { cwd: root, env, stdio: 'inherit' });
+if (format.status !== 0) console.error('\nnx format:check failed: run `npx nx format:write`.');
 
 const nx = spawnSync(
-  join(root, 'node_modules', '.bin', 'nx'),
-  [
-    'run-many',
-    '-t',
-    ...targets,
-    '--skip-nx-cache',
-    '--parallel=2',
-    '--outputStyle=stream',
-  ],
+  nxBin,
+  ['run-many', '-t', ...targets, '--skip-nx-cache', '--parallel=2', '--outputStyle=stream'],
   { cwd: root, env, stdio: 'inherit' },
 );
 
@@ -48,14 +43,12 @@ try {
 } catch {
   // no results directory: no test run completed
 }
-const nxFailed = nx.status !== 0;
+const nxFailed = nx.status !== 0 || format.status !== 0;
 if (nxFailed && failed === 0) {
   console.error(
     `\nnx run-many failed (exit ${nx.status}) outside the test totals: see the log above (lint, build or a crashed run).`,
   );
 }
 console.log(`\n${runs} test runs`);
-console.log(
-  `${passed} passed, ${failed + (nxFailed && failed === 0 ? 1 : 0)} failed, ${skipped} skipped`,
-);
+console.log(`${passed} passed, ${failed + (nxFailed && failed === 0 ? 1 : 0)} failed, ${skipped} skipped`);
 process.exit(nxFailed || failed > 0 ? 1 : 0);

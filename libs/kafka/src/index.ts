@@ -2,3 +2,4 @@ export * from './lib/topics';
 export * from './lib/kafka-settings';
 export * from './lib/kafka-client';
 export * from './lib/kafka-producer';
+export * from './lib/batch-consumer';

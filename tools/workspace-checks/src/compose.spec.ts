@@ -5,15 +5,10 @@ import { TOPIC_MANIFEST } from '@fenx/kafka';
 import { parse } from 'yaml';
 
 interface ComposeFile {
-  services: Record<
-    string,
-    { image?: string; command?: string[] | string; depends_on?: unknown }
-  >;
+  services: Record<string, { image?: string; command?: string[] | string; depends_on?: unknown }>;
 }
 
-const compose = parse(
-  readFileSync(join(workspaceRoot, 'docker', 'compose.yml'), 'utf8'),
-) as ComposeFile;
+const compose = parse(readFileSync(join(workspaceRoot, 'docker', 'compose.yml'), 'utf8')) as ComposeFile;
 
 function topicsCreatedByInit(): {
   name: string;
@@ -29,10 +24,7 @@ function topicsCreatedByInit(): {
       const name = /--topic (\S+)/.exec(line)?.[1] ?? '';
       const partitions = Number(/--partitions (\d+)/.exec(line)?.[1]);
       const config = Object.fromEntries(
-        [...line.matchAll(/--config ([^=\s]+)=(\S+)/g)].map((m) => [
-          m[1],
-          m[2],
-        ]),
+        [...line.matchAll(/--config ([^=\s]+)=(\S+)/g)].map((m) => [m[1], m[2]]),
       );
       return { name, partitions, config };
     });
@@ -51,9 +43,7 @@ describe('docker/compose.yml', () => {
 
   it('creates exactly the manifest topics with their partitions and configuration', () => {
     const created = topicsCreatedByInit();
-    expect(created.map((t) => t.name)).toEqual(
-      TOPIC_MANIFEST.map((t) => t.name),
-    );
+    expect(created.map((t) => t.name)).toEqual(TOPIC_MANIFEST.map((t) => t.name));
     for (const spec of TOPIC_MANIFEST) {
       const topic = created.find((t) => t.name === spec.name);
       expect({

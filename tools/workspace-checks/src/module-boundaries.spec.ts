@@ -12,31 +12,17 @@ interface LintMessage {
  * the CLI: the flat config is an ES module, which jest's module system cannot load), and returns
  * the messages of the named rules.
  */
-function lintAs(
-  path: string,
-  code: string,
-  rules: string[],
-): Promise<string[]> {
+function lintAs(path: string, code: string, rules: string[]): Promise<string[]> {
   const eslint = join(workspaceRoot, 'node_modules', '.bin', 'eslint');
   return new Promise((resolve, reject) => {
     const child = execFile(
       eslint,
-      [
-        '--stdin',
-        '--stdin-filename',
-        join(workspaceRoot, path),
-        '--format',
-        'json',
-      ],
+      ['--stdin', '--stdin-filename', join(workspaceRoot, path), '--format', 'json'],
       { cwd: workspaceRoot, env: { ...process.env, NX_DAEMON: 'false' } },
       (error, stdout, stderr) => {
         try {
           const [result] = JSON.parse(stdout) as { messages: LintMessage[] }[];
-          resolve(
-            result.messages
-              .filter((m) => m.ruleId && rules.includes(m.ruleId))
-              .map((m) => m.message),
-          );
+          resolve(result.messages.filter((m) => m.ruleId && rules.includes(m.ruleId)).map((m) => m.message));
         } catch {
           reject(new Error(`eslint failed: ${error?.message ?? ''} ${stderr}`));
         }
@@ -56,9 +42,7 @@ describe('module boundaries', () => {
       "import { TOPICS } from '@fenx/kafka';\nexport const t = TOPICS;\n",
       BOUNDARIES,
     );
-    expect(messages.join('\n')).toMatch(
-      /type:util.*can only depend on libs tagged with/s,
-    );
+    expect(messages.join('\n')).toMatch(/type:util.*can only depend on libs tagged with/s);
   });
 
   it('lets a data-access lib depend on a util lib', async () => {
@@ -80,22 +64,15 @@ describe('module boundaries', () => {
   });
 
   it('keeps test helpers out of production code but allows them in specs', async () => {
-    const code =
-      "import { waitFor } from '@fenx/testing';\nexport const w = waitFor;\n";
-    expect(
-      (await lintAs('libs/kafka/src/lib/fixture.ts', code, IMPORTS)).join('\n'),
-    ).toMatch(/Test helpers are for/);
-    expect(
-      await lintAs('libs/kafka/src/lib/fixture.spec.ts', code, IMPORTS),
-    ).toEqual([]);
+    const code = "import { waitFor } from '@fenx/testing';\nexport const w = waitFor;\n";
+    expect((await lintAs('libs/kafka/src/lib/fixture.ts', code, IMPORTS)).join('\n')).toMatch(
+      /Test helpers are for/,
+    );
+    expect(await lintAs('libs/kafka/src/lib/fixture.spec.ts', code, IMPORTS)).toEqual([]);
   });
 
   it('forbids console output in libraries', async () => {
-    const messages = await lintAs(
-      'libs/config/src/lib/fixture.ts',
-      "console.log('x');\n",
-      ['no-console'],
-    );
+    const messages = await lintAs('libs/config/src/lib/fixture.ts', "console.log('x');\n", ['no-console']);
     expect(messages).toHaveLength(1);
   });
 });

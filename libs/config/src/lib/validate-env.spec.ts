@@ -1,18 +1,6 @@
-import {
-  IsBoolean,
-  IsInt,
-  IsNotEmpty,
-  IsString,
-  IsUrl,
-  Max,
-  Min,
-} from 'class-validator';
+import { IsBoolean, IsInt, IsNotEmpty, IsString, IsUrl, Max, Min } from 'class-validator';
 import { EnvBoolean, EnvList, EnvNumber } from './env-decorators';
-import {
-  ConfigValidationError,
-  validateEnv,
-  validateEnvAll,
-} from './validate-env';
+import { ConfigValidationError, validateEnv, validateEnvAll } from './validate-env';
 
 class ExampleEnv {
   @IsString({ each: true })
@@ -86,15 +74,9 @@ describe('validateEnv', () => {
       }),
     );
     expect(problems).toHaveLength(3);
-    expect(problems.find((p) => p.startsWith('EXAMPLE_PORT:'))).toContain(
-      'got "eighty"',
-    );
-    expect(problems.find((p) => p.startsWith('EXAMPLE_IDEMPOTENT:'))).toContain(
-      'got "maybe"',
-    );
-    expect(problems.find((p) => p.startsWith('EXAMPLE_SECRET:'))).toContain(
-      'not set',
-    );
+    expect(problems.find((p) => p.startsWith('EXAMPLE_PORT:'))).toContain('got "eighty"');
+    expect(problems.find((p) => p.startsWith('EXAMPLE_IDEMPOTENT:'))).toContain('got "maybe"');
+    expect(problems.find((p) => p.startsWith('EXAMPLE_SECRET:'))).toContain('not set');
   });
 
   it('never prints a secret value', () => {
@@ -103,21 +85,15 @@ describe('validateEnv', () => {
       @EnvNumber()
       API_TOKEN!: number;
     }
-    const [problem] = problemsOf(() =>
-      validateEnv(SecretEnv, { API_TOKEN: 'hunter2' }),
-    );
+    const [problem] = problemsOf(() => validateEnv(SecretEnv, { API_TOKEN: 'hunter2' }));
     expect(problem).toContain('API_TOKEN');
     expect(problem).toContain('value hidden');
     expect(problem).not.toContain('hunter2');
   });
 
   it('treats an empty string as unset', () => {
-    const problems = problemsOf(() =>
-      validateEnv(ExampleEnv, { EXAMPLE_SECRET: '' }),
-    );
-    expect(problems).toEqual([
-      expect.stringMatching(/^EXAMPLE_SECRET: .*not set/),
-    ]);
+    const problems = problemsOf(() => validateEnv(ExampleEnv, { EXAMPLE_SECRET: '' }));
+    expect(problems).toEqual([expect.stringMatching(/^EXAMPLE_SECRET: .*not set/)]);
   });
 
   it('reports the problems of several schemas together', () => {

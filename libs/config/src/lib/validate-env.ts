@@ -1,9 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import {
-  getMetadataStorage,
-  validateSync,
-  ValidationError,
-} from 'class-validator';
+import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
 
 export type Env = Record<string, string | undefined>;
 type Schema<T> = new () => T;
@@ -27,12 +23,7 @@ export function processEnv(): Env {
 }
 
 function declaredProperties(schema: Schema<unknown>): string[] {
-  const metas = getMetadataStorage().getTargetValidationMetadatas(
-    schema,
-    '',
-    true,
-    false,
-  );
+  const metas = getMetadataStorage().getTargetValidationMetadatas(schema, '', true, false);
   return [...new Set(metas.map((m) => m.propertyName))];
 }
 
@@ -40,11 +31,7 @@ function describe(error: ValidationError, env: Env): string {
   const name = error.property;
   const raw = env[name];
   const shown =
-    raw === undefined || raw === ''
-      ? 'not set'
-      : SECRET_NAME.test(name)
-        ? 'value hidden'
-        : `got "${raw}"`;
+    raw === undefined || raw === '' ? 'not set' : SECRET_NAME.test(name) ? 'value hidden' : `got "${raw}"`;
   const reasons = Object.values(error.constraints ?? {}).join('; ');
   return `${name}: ${reasons} (${shown})`;
 }
@@ -54,10 +41,7 @@ function describe(error: ValidationError, env: Env): string {
  * Only the schema's own variables are read; property initializers are the defaults.
  * Every problem is reported at once, so one failed start-up shows everything to fix.
  */
-export function validateEnv<T extends object>(
-  schema: Schema<T>,
-  env: Env = processEnv(),
-): T {
+export function validateEnv<T extends object>(schema: Schema<T>, env: Env = processEnv()): T {
   const picked: Record<string, string> = {};
   for (const key of declaredProperties(schema)) {
     const value = env[key];

@@ -17,10 +17,7 @@ export interface KafkaClientOptions {
 }
 
 /** The one place that builds a kafkajs client; apps and libs never call `new Kafka` themselves. */
-export function createKafka(
-  settings: KafkaSettings,
-  options: KafkaClientOptions = {},
-): Kafka {
+export function createKafka(settings: KafkaSettings, options: KafkaClientOptions = {}): Kafka {
   const config: KafkaConfig = {
     clientId: settings.clientId,
     brokers: settings.brokers,
@@ -33,10 +30,7 @@ export function createKafka(
   return new Kafka(config);
 }
 
-export function createProducer(
-  kafka: Kafka,
-  settings: KafkaSettings,
-): Producer {
+export function createProducer(kafka: Kafka, settings: KafkaSettings): Producer {
   return kafka.producer({
     idempotent: settings.idempotent,
     // kafkajs keeps sequence numbers correct only with one request in flight per broker.

@@ -41,11 +41,7 @@ describe('Kafka settings', () => {
     }
     expect(error).toBeInstanceOf(ConfigValidationError);
     const vars = error?.problems.map((p) => p.split(':')[0]).sort();
-    expect(vars).toEqual([
-      'KAFKA_ACKS',
-      'KAFKA_BROKERS',
-      'KAFKA_SASL_USERNAME',
-    ]);
+    expect(vars).toEqual(['KAFKA_ACKS', 'KAFKA_BROKERS', 'KAFKA_SASL_USERNAME']);
     expect(error?.message).toContain('host:port');
     expect(error?.message).not.toContain('pw"');
   });

@@ -101,9 +101,7 @@ export function kafkaSettingsFrom(env: KafkaEnv): KafkaSettings {
     requestTimeoutMs: env.KAFKA_REQUEST_TIMEOUT_MS,
     ssl: env.KAFKA_SSL,
     sasl:
-      env.KAFKA_SASL_MECHANISM &&
-      env.KAFKA_SASL_USERNAME &&
-      env.KAFKA_SASL_PASSWORD
+      env.KAFKA_SASL_MECHANISM && env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD
         ? {
             mechanism: env.KAFKA_SASL_MECHANISM,
             username: env.KAFKA_SASL_USERNAME,

@@ -30,10 +30,7 @@ describe('kafkajs against the dev broker', () => {
     await broker?.stop();
   });
 
-  async function consumeAll(
-    groupId: string,
-    expected: number,
-  ): Promise<Map<string, number>> {
+  async function consumeAll(groupId: string, expected: number): Promise<Map<string, number>> {
     const seen = new Map<string, number>();
     const consumer = createConsumer(kafka, groupId, { heartbeatInterval: 500 });
     // Commit-after-process: offsets are resolved one by one and committed by
@@ -43,12 +40,7 @@ describe('kafkajs against the dev broker', () => {
     await consumer.run({
       eachBatchAutoResolve: false,
       autoCommitThreshold: 1,
-      eachBatch: async ({
-        batch,
-        resolveOffset,
-        commitOffsetsIfNecessary,
-        heartbeat,
-      }) => {
+      eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat }) => {
         const ids: string[] = [];
         for (const m of batch.messages) {
           ids.push(String(m.value));
@@ -87,9 +79,7 @@ describe('kafkajs against the dev broker', () => {
     for (let i = 0; i < ids.length; i += 250) {
       await producer.emit(
         topic,
-        ids
-          .slice(i, i + 250)
-          .map((id) => ({ key: `k-${id.length % 17}-${id}`, value: id })),
+        ids.slice(i, i + 250).map((id) => ({ key: `k-${id.length % 17}-${id}`, value: id })),
       );
     }
     for (const group of ['group-a', 'group-b']) {
@@ -98,18 +88,12 @@ describe('kafkajs against the dev broker', () => {
       expect([...seen.values()].every((n) => n === 1)).toBe(true);
       await committedEqualsEnd(group);
     }
-    const total = (await admin.fetchTopicOffsets(topic)).reduce(
-      (n, p) => n + Number(p.high),
-      0,
-    );
+    const total = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
     expect(total).toBe(ids.length);
   });
 
   it('loses nothing acknowledged with acks=all while a broker is down for a few seconds', async () => {
-    const before = (await admin.fetchTopicOffsets(topic)).reduce(
-      (n, p) => n + Number(p.high),
-      0,
-    );
+    const before = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
     const acked: string[] = [];
     let downAt = -1;
     let upAt = -1;
@@ -124,10 +108,7 @@ describe('kafkajs against the dev broker', () => {
       await broker.brokerUp(1);
     })();
     for (let batch = 0; batch < 30; batch++) {
-      const values = Array.from(
-        { length: 100 },
-        (_, i) => `outage-${batch}-${i}`,
-      );
+      const values = Array.from({ length: 100 }, (_, i) => `outage-${batch}-${i}`);
       await producer.emit(
         topic,
         values.map((v) => ({ key: v, value: v })),
@@ -139,10 +120,7 @@ describe('kafkajs against the dev broker', () => {
     expect(downAt).toBeGreaterThanOrEqual(500);
     expect(upAt).toBeGreaterThanOrEqual(downAt);
 
-    const total = (await admin.fetchTopicOffsets(topic)).reduce(
-      (n, p) => n + Number(p.high),
-      0,
-    );
+    const total = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
     expect(total - before).toBeGreaterThanOrEqual(acked.length);
     const seen = await consumeAll('group-outage', before + acked.length);
     for (const v of acked) expect(seen.has(v)).toBe(true);

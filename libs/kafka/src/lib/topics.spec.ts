@@ -4,8 +4,7 @@ describe('topic manifest', () => {
   it('names every topic once, as <domain>.<entity>.<event>.v<n>', () => {
     const names = TOPIC_MANIFEST.map((t) => t.name);
     expect(new Set(names).size).toBe(names.length);
-    for (const name of names)
-      expect(name).toMatch(/^[a-z]+\.[a-z-]+\.[a-z-]+\.v\d+$/);
+    for (const name of names) expect(name).toMatch(/^[a-z]+\.[a-z-]+\.[a-z-]+\.v\d+$/);
   });
 
   it('gives every topic partitions and a cleanup policy', () => {
@@ -16,9 +15,7 @@ describe('topic manifest', () => {
   });
 
   it('has a dead-letter topic for each consumer', () => {
-    const deadLetters = TOPIC_MANIFEST.filter((t) =>
-      t.name.includes('.dead-letter.'),
-    );
+    const deadLetters = TOPIC_MANIFEST.filter((t) => t.name.includes('.dead-letter.'));
     expect(deadLetters.map((t) => t.name.split('.')[1]).sort()).toEqual([
       'entity-extractor',
       'journey-extractor',

@@ -33,8 +33,7 @@ export const TOPICS = {
       'min.compaction.lag.ms': String(7 * DAY_MS),
     },
     key: 'journey id',
-    description:
-      'Topic 2: one full journey-instance snapshot per change (or a deletion record).',
+    description: 'Topic 2: one full journey-instance snapshot per change (or a deletion record).',
   },
   entityDetails: {
     name: 'fenx.entity.details.v1',
@@ -44,16 +43,14 @@ export const TOPICS = {
       'min.compaction.lag.ms': String(7 * DAY_MS),
     },
     key: 'entity id',
-    description:
-      'Legal entity verified records, drafts, associations and draft conflicts.',
+    description: 'Legal entity verified records, drafts, associations and draft conflicts.',
   },
   pipelineState: {
     name: 'fenx.pipeline.state.v1',
     partitions: 1,
     config: { 'cleanup.policy': 'compact' },
     key: 'state name (e.g. a reconciliation cursor)',
-    description:
-      'Small durable state of scheduled jobs, so they can run anywhere with no local disk.',
+    description: 'Small durable state of scheduled jobs, so they can run anywhere with no local disk.',
   },
   journeyExtractorDeadLetter: {
     name: 'fenx.journey-extractor.dead-letter.v1',
@@ -76,8 +73,7 @@ export const TOPICS = {
     partitions: 3,
     config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) },
     key: 'key of the source record',
-    description:
-      'Detail records the lake sink could not write, with the reason and source offset.',
+    description: 'Detail records the lake sink could not write, with the reason and source offset.',
   },
 } as const satisfies Record<string, TopicSpec>;
 

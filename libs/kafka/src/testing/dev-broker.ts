@@ -55,30 +55,20 @@ export function buildDevBroker(): string {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   if (result.status !== 0) {
-    throw new Error(
-      `Building the dev broker failed (${BUILD_SCRIPT} exited ${result.status})`,
-    );
+    throw new Error(`Building the dev broker failed (${BUILD_SCRIPT} exited ${result.status})`);
   }
   return BINARY;
 }
 
 /** Sends one control command to a running dev broker and returns its `ok` answer. */
-export function sendControlCommand(
-  control: string,
-  line: string,
-  timeoutMs = 5000,
-): Promise<string> {
+export function sendControlCommand(control: string, line: string, timeoutMs = 5000): Promise<string> {
   const [host, port] = control.split(':');
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port: Number(port) });
     let buffer = '';
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(
-        new Error(
-          `dev broker control: no answer to "${line}" within ${timeoutMs} ms`,
-        ),
-      );
+      reject(new Error(`dev broker control: no answer to "${line}" within ${timeoutMs} ms`));
     }, timeoutMs);
     socket.setEncoding('utf8');
     socket.on('connect', () => socket.write(`${line}\n`));
@@ -117,14 +107,12 @@ export class DevBroker {
   static async start(options: DevBrokerOptions = {}): Promise<DevBroker> {
     const binary = buildDevBroker();
     const args = ['--brokers', String(options.brokers ?? 3)];
-    for (const t of options.topics ?? TOPIC_MANIFEST)
-      args.push('--topic', `${t.name}:${t.partitions}`);
+    for (const t of options.topics ?? TOPIC_MANIFEST) args.push('--topic', `${t.name}:${t.partitions}`);
     if (options.stateFile) {
       mkdirSync(dirname(options.stateFile), { recursive: true });
       args.push('--state-file', options.stateFile);
     }
-    if (options.controlPort !== undefined)
-      args.push('--control-port', String(options.controlPort));
+    if (options.controlPort !== undefined) args.push('--control-port', String(options.controlPort));
     if (options.exitWithParent ?? true) args.push('--exit-with-parent');
 
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -137,11 +125,7 @@ export class DevBroker {
     const ready = await new Promise<RegExpMatchArray>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        reject(
-          new Error(
-            `dev broker did not start within ${timeoutMs} ms: ${stderr.join('')}`,
-          ),
-        );
+        reject(new Error(`dev broker did not start within ${timeoutMs} ms: ${stderr.join('')}`));
       }, timeoutMs);
       lines.on('line', (line) => {
         const m = line.match(/^ready bootstrap=(\S+) control=(\S+)$/);
@@ -152,11 +136,7 @@ export class DevBroker {
       });
       child.once('exit', (code) => {
         clearTimeout(timer);
-        reject(
-          new Error(
-            `dev broker exited (${code}) before it was ready: ${stderr.join('')}`,
-          ),
-        );
+        reject(new Error(`dev broker exited (${code}) before it was ready: ${stderr.join('')}`));
       });
     });
     return new DevBroker(child, ready[1].split(','), ready[2]);
@@ -195,9 +175,7 @@ export class DevBroker {
   }
 
   async createTopic(name: string, partitions: number): Promise<void> {
-    await this.command(
-      `topic ${name} ${partitions} ${Math.min(3, this.bootstrap.length)}`,
-    );
+    await this.command(`topic ${name} ${partitions} ${Math.min(3, this.bootstrap.length)}`);
   }
 
   async brokerDown(id: number): Promise<void> {
@@ -209,8 +187,7 @@ export class DevBroker {
   }
 
   async allBrokers(state: 'down' | 'up'): Promise<void> {
-    for (let id = 1; id <= this.bootstrap.length; id++)
-      await this.command(`${state} ${id}`);
+    for (let id = 1; id <= this.bootstrap.length; id++) await this.command(`${state} ${id}`);
   }
 
   /** Delays every response of a broker by `ms`. */
@@ -227,11 +204,7 @@ export class DevBroker {
     await this.command(`clear-errors ${apiKey}`);
   }
 
-  async setLeader(
-    topic: string,
-    partition: number,
-    brokerId: number,
-  ): Promise<void> {
+  async setLeader(topic: string, partition: number, brokerId: number): Promise<void> {
     await this.command(`leader ${topic} ${partition} ${brokerId}`);
   }
 

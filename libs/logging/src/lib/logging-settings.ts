@@ -1,15 +1,7 @@
 import { EnvBoolean } from '@fenx/config';
 import { IsBoolean, IsIn } from 'class-validator';
 
-export const LOG_LEVELS = [
-  'fatal',
-  'error',
-  'warn',
-  'info',
-  'debug',
-  'trace',
-  'silent',
-] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export class LoggingEnv {

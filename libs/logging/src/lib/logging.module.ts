@@ -12,9 +12,7 @@ export class LoggingModule {
   static forRoot(identity: ServiceIdentity, env: LoggingEnv): DynamicModule {
     return {
       module: LoggingModule,
-      imports: [
-        LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(identity, env) }),
-      ],
+      imports: [LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(identity, env) })],
       exports: [LoggerModule],
     };
   }

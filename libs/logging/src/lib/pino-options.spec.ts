@@ -33,10 +33,7 @@ describe('pino options', () => {
 
   it('puts service and version on every line and redacts secrets and signatures', () => {
     const out = capture();
-    const logger = pino(
-      { base: options.base, redact: options.redact, level: 'info' },
-      out.stream,
-    );
+    const logger = pino({ base: options.base, redact: options.redact, level: 'info' }, out.stream);
     logger.info(
       {
         req: {
@@ -65,9 +62,7 @@ describe('pino options', () => {
   });
 
   it('does not log health and metrics requests', () => {
-    const ignore = (
-      options.autoLogging as { ignore: (req: { url: string }) => boolean }
-    ).ignore;
+    const ignore = (options.autoLogging as { ignore: (req: { url: string }) => boolean }).ignore;
     expect(ignore({ url: '/health/live' })).toBe(true);
     expect(ignore({ url: '/metrics' })).toBe(true);
     expect(ignore({ url: '/webhooks/fenx' })).toBe(false);
@@ -75,10 +70,7 @@ describe('pino options', () => {
 
   it('is JSON unless pretty output is asked for', () => {
     expect(options.transport).toBeUndefined();
-    const pretty = pinoHttpOptions(
-      { service: 's', version: 'v' },
-      { LOG_LEVEL: 'debug', LOG_PRETTY: true },
-    );
+    const pretty = pinoHttpOptions({ service: 's', version: 'v' }, { LOG_LEVEL: 'debug', LOG_PRETTY: true });
     expect(pretty.transport).toMatchObject({ target: 'pino-pretty' });
     expect(pretty.level).toBe('debug');
   });
@@ -113,5 +105,33 @@ describe('kafkaLogCreator', () => {
       msg: 'fine',
       namespace: 'Consumer',
     });
+  });
+});
+
+describe('request ids and correlation ids', () => {
+  const options = pinoHttpOptions({ service: 's', version: 'v' }, { LOG_LEVEL: 'info', LOG_PRETTY: false });
+  const genReqId = options.genReqId as unknown as (req: unknown, res: unknown) => string;
+  const customProps = options.customProps as unknown as (req: unknown) => Record<string, string>;
+
+  function response() {
+    const headers: Record<string, string> = {};
+    return { headers, setHeader: (k: string, v: string) => (headers[k] = v) };
+  }
+
+  it('keeps the caller’s request id and echoes it', () => {
+    const res = response();
+    expect(genReqId({ headers: { 'x-request-id': 'abc' } }, res)).toBe('abc');
+    expect(res.headers['x-request-id']).toBe('abc');
+  });
+
+  it('makes a request id when there is none (first of repeated headers otherwise)', () => {
+    const res = response();
+    expect(genReqId({ headers: {} }, res)).toMatch(/^[0-9a-f-]{36}$/);
+    expect(genReqId({ headers: { 'x-request-id': ['one', 'two'] } }, response())).toBe('one');
+  });
+
+  it('adds the correlation id when the request carries one', () => {
+    expect(customProps({ headers: { 'x-correlation-id': 'corr-1' } })).toEqual({ correlationId: 'corr-1' });
+    expect(customProps({ headers: {} })).toEqual({});
   });
 });

@@ -31,10 +31,7 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
 }
 
 /** pino-http options shared by every app: JSON lines with service, version, request and correlation ids. */
-export function pinoHttpOptions(
-  identity: ServiceIdentity,
-  env: LoggingEnv,
-): Options {
+export function pinoHttpOptions(identity: ServiceIdentity, env: LoggingEnv): Options {
   return {
     level: env.LOG_LEVEL,
     base: { service: identity.service, version: identity.version },

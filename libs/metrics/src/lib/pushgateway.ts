@@ -1,8 +1,4 @@
-import {
-  Pushgateway,
-  register as defaultRegistry,
-  Registry,
-} from 'prom-client';
+import { Pushgateway, register as defaultRegistry, Registry } from 'prom-client';
 
 /**
  * Pushes every metric of a registry to a Prometheus Pushgateway under `job` (replacing that

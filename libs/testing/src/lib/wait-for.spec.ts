@@ -3,10 +3,7 @@ import { waitFor } from './wait-for';
 describe('waitFor', () => {
   it('returns the first truthy value of the probe', async () => {
     let calls = 0;
-    const value = await waitFor(
-      () => (++calls >= 3 ? `after ${calls}` : undefined),
-      { intervalMs: 1 },
-    );
+    const value = await waitFor(() => (++calls >= 3 ? `after ${calls}` : undefined), { intervalMs: 1 });
     expect(value).toBe('after 3');
   });
 
@@ -18,14 +15,10 @@ describe('waitFor', () => {
         },
         { timeoutMs: 30, intervalMs: 5, what: 'the thing' },
       ),
-    ).rejects.toThrow(
-      /Timed out after 30 ms waiting for the thing: last error: not yet/,
-    );
+    ).rejects.toThrow(/Timed out after 30 ms waiting for the thing: last error: not yet/);
   });
 
   it('treats false as not yet', async () => {
-    await expect(
-      waitFor(() => false, { timeoutMs: 20, intervalMs: 5 }),
-    ).rejects.toThrow(/Timed out/);
+    await expect(waitFor(() => false, { timeoutMs: 20, intervalMs: 5 })).rejects.toThrow(/Timed out/);
   });
 });

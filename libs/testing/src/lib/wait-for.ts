@@ -16,11 +16,8 @@ export async function waitFor<T>(
       lastError = e;
     }
     if (Date.now() > deadline) {
-      const suffix =
-        lastError instanceof Error ? `: last error: ${lastError.message}` : '';
-      throw new Error(
-        `Timed out after ${timeoutMs} ms waiting for ${what}${suffix}`,
-      );
+      const suffix = lastError instanceof Error ? `: last error: ${lastError.message}` : '';
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${suffix}`);
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
