@@ -7,10 +7,7 @@ import { AppModule } from './app.module';
 import type { SimulatorEnv } from './config/simulator-env';
 
 /** Builds the simulator app (shared by main.ts and the contract tests). */
-export async function createSimulatorApp(
-  env: SimulatorEnv,
-  logging: LoggingEnv,
-): Promise<INestApplication> {
+export async function createSimulatorApp(env: SimulatorEnv, logging: LoggingEnv): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env, logging), {
     bufferLogs: true,
   });

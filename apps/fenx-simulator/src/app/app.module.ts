@@ -61,4 +61,3 @@ export class AppModule implements NestModule {
     consumer.apply(AuthMiddleware, FaultMiddleware).forRoutes(...FENX_API);
   }
 }
-

@@ -7,11 +7,7 @@ describe('classifyEventType', () => {
     ['JOURNEY:JOURNEYPAUSED', 'journey', 'journey:journeyPaused'],
     ['entitydata:created', 'entitydata', 'entitydata:created'],
     ['EntityData:DataPublished', 'entitydata', 'entitydata:dataPublished'],
-    [
-      ' association:associationcreated ',
-      'association',
-      'association:associationcreated',
-    ],
+    [' association:associationcreated ', 'association', 'association:associationcreated'],
   ])('knows %s', (input, domain, canonical) => {
     expect(classifyEventType(input)).toEqual({
       domain,
@@ -44,11 +40,7 @@ describe('classifyEventType', () => {
   });
 
   it('compares types ignoring case', () => {
-    expect(
-      isEventType('ENTITYDATA:DRAFTVERIFIED', 'entitydata:draftverified'),
-    ).toBe(true);
-    expect(
-      isEventType('entitydata:draftupdated', 'entitydata:draftverified'),
-    ).toBe(false);
+    expect(isEventType('ENTITYDATA:DRAFTVERIFIED', 'entitydata:draftverified')).toBe(true);
+    expect(isEventType('entitydata:draftupdated', 'entitydata:draftverified')).toBe(false);
   });
 });

@@ -40,29 +40,14 @@ const ASSOCIATION_EVENTS = [
   'associationremoved',
 ] as const;
 
-type Prefixed<
-  D extends string,
-  T extends readonly string[],
-> = `${D}:${T[number]}`;
+type Prefixed<D extends string, T extends readonly string[]> = `${D}:${T[number]}`;
 
 export type JourneyEventType = Prefixed<'journey', typeof JOURNEY_EVENTS>;
-export type EntityDataEventType = Prefixed<
-  'entitydata',
-  typeof ENTITY_DATA_EVENTS
->;
-export type AssociationEventType = Prefixed<
-  'association',
-  typeof ASSOCIATION_EVENTS
->;
-export type KnownEventType =
-  | JourneyEventType
-  | EntityDataEventType
-  | AssociationEventType;
+export type EntityDataEventType = Prefixed<'entitydata', typeof ENTITY_DATA_EVENTS>;
+export type AssociationEventType = Prefixed<'association', typeof ASSOCIATION_EVENTS>;
+export type KnownEventType = JourneyEventType | EntityDataEventType | AssociationEventType;
 
-function prefixed<D extends string, T extends readonly string[]>(
-  domain: D,
-  names: T,
-): Prefixed<D, T>[] {
+function prefixed<D extends string, T extends readonly string[]>(domain: D, names: T): Prefixed<D, T>[] {
   return names.map((n) => `${domain}:${n}` as Prefixed<D, T>);
 }
 
@@ -73,15 +58,9 @@ export const EVENT_TYPES: readonly KnownEventType[] = [
   ...prefixed('association', ASSOCIATION_EVENTS),
 ];
 
-const BY_LOWER = new Map<string, KnownEventType>(
-  EVENT_TYPES.map((t) => [t.toLowerCase(), t]),
-);
+const BY_LOWER = new Map<string, KnownEventType>(EVENT_TYPES.map((t) => [t.toLowerCase(), t]));
 
-const DOMAINS: readonly EventDomain[] = [
-  'journey',
-  'entitydata',
-  'association',
-];
+const DOMAINS: readonly EventDomain[] = ['journey', 'entitydata', 'association'];
 
 export interface EventTypeInfo {
   domain: EventDomain;
@@ -97,15 +76,10 @@ export function classifyEventType(eventType: string): EventTypeInfo {
   const known = BY_LOWER.get(lower);
   const prefix = lower.includes(':') ? lower.slice(0, lower.indexOf(':')) : '';
   const domain = DOMAINS.find((d) => d === prefix) ?? 'other';
-  return known
-    ? { domain, known: true, canonical: known }
-    : { domain, known: false, canonical: lower };
+  return known ? { domain, known: true, canonical: known } : { domain, known: false, canonical: lower };
 }
 
 /** Whether `eventType` equals `expected`, ignoring case. */
-export function isEventType(
-  eventType: string,
-  expected: KnownEventType,
-): boolean {
+export function isEventType(eventType: string, expected: KnownEventType): boolean {
   return eventType.trim().toLowerCase() === expected.toLowerCase();
 }

@@ -1,18 +1,12 @@
 import fc from 'fast-check';
-import {
-  FenxNotification,
-  parseNotification,
-  toPolledNotification,
-  toWebhookBody,
-} from './notification';
+import { FenxNotification, parseNotification, toPolledNotification, toWebhookBody } from './notification';
 import { partitionKeyOf } from './partition-key';
 
 const WEBHOOK_EXAMPLE = {
   Id: '09916cea-78b8-524c-a6ad-bd7397bcd4e6',
   TenantId: '45bf62ac-e4b1-4c16-ae32-d774cd18db6d',
   EventType: 'entitydata:created',
-  RelativeUrl:
-    'entitydataquery/api/entity/9b22ae41-3f0a-4c68-a332-8669705ee3ec',
+  RelativeUrl: 'entitydataquery/api/entity/9b22ae41-3f0a-4c68-a332-8669705ee3ec',
   Payload: {},
   When: '2023-11-12T17:18:55+00:00',
   CorrelationId: 'Test-CorrelationId',
@@ -101,9 +95,7 @@ describe('parseNotification', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (json) => {
         const r = parseNotification(json);
-        return (
-          Array.isArray(r.problems) && typeof r.notification.id === 'string'
-        );
+        return Array.isArray(r.problems) && typeof r.notification.id === 'string';
       }),
     );
   });
@@ -113,16 +105,10 @@ const uuid = fc.uuid();
 const notification: fc.Arbitrary<FenxNotification> = fc.record({
   id: uuid,
   tenantId: uuid,
-  eventType: fc.constantFrom(
-    'journey:taskcompleted',
-    'entitydata:draftverified',
-    'document:x',
-  ),
+  eventType: fc.constantFrom('journey:taskcompleted', 'entitydata:draftverified', 'document:x'),
   relativeUrl: uuid.map((u) => `journeyquery/api/journey-instance/${u}`),
   payload: fc.dictionary(fc.string(), fc.jsonValue()),
-  when: fc
-    .date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true })
-    .map((d) => d.toISOString()),
+  when: fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }).map((d) => d.toISOString()),
   correlationId: fc.option(
     fc.string({ minLength: 1 }).filter((s) => s.trim() !== ''),
     { nil: null },
@@ -133,17 +119,13 @@ const notification: fc.Arbitrary<FenxNotification> = fc.record({
 describe('toWebhookBody', () => {
   it('produces the PascalCase body of FenX documentation', () => {
     expect(toWebhookBody(NORMALIZED)).toEqual(WEBHOOK_EXAMPLE);
-    expect(Object.keys(toWebhookBody(NORMALIZED))).toEqual(
-      Object.keys(WEBHOOK_EXAMPLE),
-    );
+    expect(Object.keys(toWebhookBody(NORMALIZED))).toEqual(Object.keys(WEBHOOK_EXAMPLE));
   });
 
   it('round-trips through JSON and parseNotification', () => {
     fc.assert(
       fc.property(notification, (n) => {
-        const r = parseNotification(
-          JSON.parse(JSON.stringify(toWebhookBody(n))),
-        );
+        const r = parseNotification(JSON.parse(JSON.stringify(toWebhookBody(n))));
         expect(r.problems).toEqual([]);
         expect(r.notification).toEqual(JSON.parse(JSON.stringify(n)));
       }),
@@ -192,9 +174,7 @@ describe('partitionKeyOf', () => {
   });
 
   it('falls back to the notification id', () => {
-    expect(partitionKeyOf({ ...base, eventType: 'document:uploaded' })).toBe(
-      'n-1',
-    );
+    expect(partitionKeyOf({ ...base, eventType: 'document:uploaded' })).toBe('n-1');
     expect(
       partitionKeyOf({
         ...base,

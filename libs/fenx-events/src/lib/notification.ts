@@ -43,16 +43,9 @@ export interface ParsedNotification {
   problems: string[];
 }
 
-const REQUIRED = [
-  'id',
-  'tenantId',
-  'eventType',
-  'relativeUrl',
-  'when',
-] as const;
+const REQUIRED = ['id', 'tenantId', 'eventType', 'relativeUrl', 'when'] as const;
 const OPTIONAL = ['correlationId', 'causationId'] as const;
-const ISO_DATE =
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -81,19 +74,13 @@ export function parseNotification(json: unknown): ParsedNotification {
     problems.push(`${name} is not a string (got ${kindOf(v)})`);
     return typeof v === 'number' || typeof v === 'boolean' ? String(v) : null;
   };
-  const [id, tenantId, eventType, relativeUrl, when] = REQUIRED.map(
-    (name) => text(name, true) ?? '',
-  );
-  const [correlationId, causationId] = OPTIONAL.map((name) =>
-    text(name, false),
-  );
+  const [id, tenantId, eventType, relativeUrl, when] = REQUIRED.map((name) => text(name, true) ?? '');
+  const [correlationId, causationId] = OPTIONAL.map((name) => text(name, false));
   if (when !== '' && (!ISO_DATE.test(when) || Number.isNaN(Date.parse(when))))
     problems.push(`when is not an ISO-8601 timestamp: ${when}`);
-  if (/^(\/|https?:)/i.test(relativeUrl))
-    problems.push(`relativeUrl is not relative: ${relativeUrl}`);
+  if (/^(\/|https?:)/i.test(relativeUrl)) problems.push(`relativeUrl is not relative: ${relativeUrl}`);
   const payload = fields.has('payload') ? fields.get('payload') : {};
-  if (!isRecord(payload))
-    problems.push(`payload is not a JSON object (got ${kindOf(payload)})`);
+  if (!isRecord(payload)) problems.push(`payload is not a JSON object (got ${kindOf(payload)})`);
   return {
     notification: {
       id,

@@ -9,30 +9,15 @@ describe('parseRelativeUrl', () => {
   it.each([
     [`entitydataquery/api/entity/${E}`, { kind: 'entity', entityId: E }],
     [`entitydataquery/api/v2/entity/${E}`, { kind: 'entity', entityId: E }],
-    [
-      `entitydataquery/api/v2/entity/${E}/draft/${D}`,
-      { kind: 'draft', entityId: E, draftId: D },
-    ],
-    [
-      `entitydataquery/api/entity/${E}/draft/${D}`,
-      { kind: 'draft', entityId: E, draftId: D },
-    ],
-    [
-      `entitydataquery/api/v2/entity/proposedchanges/draft/${D}`,
-      { kind: 'proposedChanges', draftId: D },
-    ],
+    [`entitydataquery/api/v2/entity/${E}/draft/${D}`, { kind: 'draft', entityId: E, draftId: D }],
+    [`entitydataquery/api/entity/${E}/draft/${D}`, { kind: 'draft', entityId: E, draftId: D }],
+    [`entitydataquery/api/v2/entity/proposedchanges/draft/${D}`, { kind: 'proposedChanges', draftId: D }],
     [
       `entitydataquery/api/v2/entity/${E}/association/${D}`,
       { kind: 'association', entityId: E, associationId: D },
     ],
-    [
-      `journeyquery/api/journey-instance/${J}`,
-      { kind: 'journey', journeyId: J },
-    ],
-    [
-      `journeyquery/api/journey-instance/${J}/task/${T}`,
-      { kind: 'task', journeyId: J, taskId: T },
-    ],
+    [`journeyquery/api/journey-instance/${J}`, { kind: 'journey', journeyId: J }],
+    [`journeyquery/api/journey-instance/${J}/task/${T}`, { kind: 'task', journeyId: J, taskId: T }],
   ])('parses %s', (url, expected) => {
     expect(parseRelativeUrl(url)).toEqual({ ...expected, url, known: true });
   });
@@ -72,12 +57,11 @@ describe('parseRelativeUrl', () => {
       known: false,
     });
     expect(parseRelativeUrl(undefined).known).toBe(false);
-    expect(
-      parseRelativeUrl('entitydataquery/api/entity/%E0%A4%A'),
-    ).toMatchObject({ kind: 'entity', entityId: '%E0%A4%A' });
-    expect(parseRelativeUrl('entitydataquery/api/entity/a%20b').entityId).toBe(
-      'a b',
-    );
+    expect(parseRelativeUrl('entitydataquery/api/entity/%E0%A4%A')).toMatchObject({
+      kind: 'entity',
+      entityId: '%E0%A4%A',
+    });
+    expect(parseRelativeUrl('entitydataquery/api/entity/a%20b').entityId).toBe('a b');
   });
 
   it('parses what the builders build', () => {

@@ -48,10 +48,7 @@ const PATTERNS: { kind: RelativeUrlKind; re: RegExp; ids: (keyof Ids)[] }[] = [
   },
   {
     kind: 'task',
-    re: new RegExp(
-      `^journeyquery/api/journey-instance/${SEG}/task/${SEG}$`,
-      'i',
-    ),
+    re: new RegExp(`^journeyquery/api/journey-instance/${SEG}/task/${SEG}$`, 'i'),
     ids: ['journeyId', 'taskId'],
   },
   {
@@ -96,12 +93,10 @@ export const relativeUrls = {
   /** FenX's own example uses the unversioned entity path. */
   entity: (entityId: string) => `entitydataquery/api/entity/${entityId}`,
   entityV2: (entityId: string) => `entitydataquery/api/v2/entity/${entityId}`,
-  draft: (entityId: string, draftId: string) =>
-    `entitydataquery/api/v2/entity/${entityId}/draft/${draftId}`,
+  draft: (entityId: string, draftId: string) => `entitydataquery/api/v2/entity/${entityId}/draft/${draftId}`,
   association: (entityId: string, associationId: string) =>
     `entitydataquery/api/v2/entity/${entityId}/association/${associationId}`,
-  journey: (journeyId: string) =>
-    `journeyquery/api/journey-instance/${journeyId}`,
+  journey: (journeyId: string) => `journeyquery/api/journey-instance/${journeyId}`,
   task: (journeyId: string, taskId: string) =>
     `journeyquery/api/journey-instance/${journeyId}/task/${taskId}`,
 };

@@ -11,7 +11,5 @@ export function calibrate(
   header: string | undefined,
   secret: string,
 ): SigningScheme[] {
-  return SIGNING_SCHEMES.filter(
-    (scheme) => new Verifier([{ scheme, secret }]).verify(body, header).ok,
-  );
+  return SIGNING_SCHEMES.filter((scheme) => new Verifier([{ scheme, secret }]).verify(body, header).ok);
 }

@@ -5,22 +5,14 @@ import { createHash } from 'node:crypto';
  * and documents the result as "HMAC of the hash and the body"; which form of the hash is the key
  * is not documented, so all plausible forms are supported.
  */
-export const SIGNING_SCHEMES = [
-  'sha256-raw',
-  'sha256-hex-upper',
-  'sha256-hex-lower',
-  'secret',
-] as const;
+export const SIGNING_SCHEMES = ['sha256-raw', 'sha256-hex-upper', 'sha256-hex-lower', 'secret'] as const;
 
 export type SigningScheme = (typeof SIGNING_SCHEMES)[number];
 
 export const DEFAULT_SIGNING_SCHEME: SigningScheme = 'sha256-raw';
 
 export function isSigningScheme(value: unknown): value is SigningScheme {
-  return (
-    typeof value === 'string' &&
-    (SIGNING_SCHEMES as readonly string[]).includes(value)
-  );
+  return typeof value === 'string' && (SIGNING_SCHEMES as readonly string[]).includes(value);
 }
 
 /** The HMAC key for a secret under a scheme. */
@@ -29,15 +21,9 @@ export function deriveKey(secret: string, scheme: SigningScheme): Buffer {
     case 'sha256-raw':
       return createHash('sha256').update(secret, 'utf8').digest();
     case 'sha256-hex-upper':
-      return Buffer.from(
-        createHash('sha256').update(secret, 'utf8').digest('hex').toUpperCase(),
-        'ascii',
-      );
+      return Buffer.from(createHash('sha256').update(secret, 'utf8').digest('hex').toUpperCase(), 'ascii');
     case 'sha256-hex-lower':
-      return Buffer.from(
-        createHash('sha256').update(secret, 'utf8').digest('hex'),
-        'ascii',
-      );
+      return Buffer.from(createHash('sha256').update(secret, 'utf8').digest('hex'), 'ascii');
     case 'secret':
       return Buffer.from(secret, 'utf8');
   }

@@ -25,20 +25,14 @@ export function sign(
   return formatSignature(digestWithKey(body, deriveKey(secret, scheme)));
 }
 
-export type ParsedSignature =
-  | { ok: true; digest: Buffer }
-  | { ok: false; reason: 'missing' | 'malformed' };
+export type ParsedSignature = { ok: true; digest: Buffer } | { ok: false; reason: 'missing' | 'malformed' };
 
 /** Parses `sha256=<hex>` (prefix and hex in either case, surrounding spaces ignored). */
-export function parseSignature(
-  header: string | string[] | undefined,
-): ParsedSignature {
+export function parseSignature(header: string | string[] | undefined): ParsedSignature {
   const value = Array.isArray(header) ? header[0] : header;
-  if (value === undefined || value.trim() === '')
-    return { ok: false, reason: 'missing' };
+  if (value === undefined || value.trim() === '') return { ok: false, reason: 'missing' };
   const trimmed = value.trim();
-  if (trimmed.slice(0, PREFIX.length).toLowerCase() !== PREFIX)
-    return { ok: false, reason: 'malformed' };
+  if (trimmed.slice(0, PREFIX.length).toLowerCase() !== PREFIX) return { ok: false, reason: 'malformed' };
   const hex = trimmed.slice(PREFIX.length);
   if (!HEX_DIGEST.test(hex)) return { ok: false, reason: 'malformed' };
   return { ok: true, digest: Buffer.from(hex, 'hex') };

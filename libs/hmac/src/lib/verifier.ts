@@ -33,22 +33,16 @@ export class Verifier {
     }));
   }
 
-  verify(
-    rawBody: Buffer | string,
-    header: string | string[] | undefined,
-  ): VerifyResult {
+  verify(rawBody: Buffer | string, header: string | string[] | undefined): VerifyResult {
     const parsed = parseSignature(header);
     if (!parsed.ok) return parsed;
     let match: string | undefined;
     // Every key is tried even after a match so the time taken does not reveal which key matched.
     for (const { id, key } of this.keys) {
       const expected = digestWithKey(rawBody, key);
-      if (timingSafeEqual(expected, parsed.digest) && match === undefined)
-        match = id;
+      if (timingSafeEqual(expected, parsed.digest) && match === undefined) match = id;
     }
-    return match === undefined
-      ? { ok: false, reason: 'mismatch' }
-      : { ok: true, keyId: match };
+    return match === undefined ? { ok: false, reason: 'mismatch' } : { ok: true, keyId: match };
   }
 }
 

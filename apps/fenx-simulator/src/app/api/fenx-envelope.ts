@@ -30,10 +30,7 @@ export const UNAUTHORIZED_BODY = { message: 'Unauthorized' };
 /** An error rendered in FenX's envelope by the exception filter. */
 export class FenxHttpError extends HttpException {
   constructor(status: number, errorCode: string, ...messages: string[]) {
-    super(
-      errorEnvelope(errorCode, messages, status === 403 ? 'Forbidden' : 'Error'),
-      status,
-    );
+    super(errorEnvelope(errorCode, messages, status === 403 ? 'Forbidden' : 'Error'), status);
   }
 }
 

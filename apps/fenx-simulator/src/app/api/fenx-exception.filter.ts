@@ -1,11 +1,4 @@
-import {
-  ArgumentsHost,
-  Catch,
-  ExceptionFilter,
-  HttpException,
-  HttpStatus,
-  Logger,
-} from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { errorEnvelope, UNAUTHORIZED_BODY } from './fenx-envelope';
 
@@ -50,6 +43,12 @@ export class FenxExceptionFilter implements ExceptionFilter {
     const messages = Array.isArray(raw) ? raw.map(String) : [String(raw)];
     res
       .status(status)
-      .json(errorEnvelope(CODES[status] ?? 'INTERNAL_SERVER_ERROR', messages, status === 403 ? 'Forbidden' : 'Error'));
+      .json(
+        errorEnvelope(
+          CODES[status] ?? 'INTERNAL_SERVER_ERROR',
+          messages,
+          status === 403 ? 'Forbidden' : 'Error',
+        ),
+      );
   }
 }

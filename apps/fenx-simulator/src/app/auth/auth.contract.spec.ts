@@ -44,7 +44,11 @@ describe('auth contract', () => {
   });
 
   it('refuses a wrong secret and an unsupported grant with OAuth2 errors', async () => {
-    const wrong = await tokenRequest({ grant_type: 'client_credentials', client_id: sim.env.SIM_CLIENT_ID, client_secret: 'nope' });
+    const wrong = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: sim.env.SIM_CLIENT_ID,
+      client_secret: 'nope',
+    });
     expect(wrong.status).toBe(400);
     expect(await wrong.json()).toEqual({ error: 'invalid_client' });
     const grant = await tokenRequest({ grant_type: 'password' });
@@ -66,7 +70,9 @@ describe('auth contract', () => {
 
   it('answers 403 in the FenX envelope without the tenant header or with another tenant', async () => {
     const token = await sim.token();
-    const missing = await fetch(`${sim.url}${journeyPath}`, { headers: { authorization: `Bearer ${token}` } });
+    const missing = await fetch(`${sim.url}${journeyPath}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(missing.status).toBe(403);
     expect(await missing.json()).toEqual({
       data: null,
@@ -81,7 +87,9 @@ describe('auth contract', () => {
   it('expires tokens after expires_in on the sim clock', async () => {
     const token = await sim.token();
     const call = () =>
-      fetch(`${sim.url}${journeyPath}`, { headers: { authorization: `Bearer ${token}`, 'x-tenant-id': TENANT } });
+      fetch(`${sim.url}${journeyPath}`, {
+        headers: { authorization: `Bearer ${token}`, 'x-tenant-id': TENANT },
+      });
     expect((await call()).status).toBe(200);
     sim.get(SimClock).advance(899_000);
     expect((await call()).status).toBe(200);

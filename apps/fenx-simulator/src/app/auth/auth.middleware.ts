@@ -16,15 +16,11 @@ export class AuthMiddleware implements NestMiddleware {
     }
     const tenant = req.headers['x-tenant-id'];
     if (typeof tenant !== 'string' || tenant.trim() === '') {
-      res
-        .status(403)
-        .json(errorEnvelope('FORBIDDEN', ['The X-TENANT-ID header is required'], 'Forbidden'));
+      res.status(403).json(errorEnvelope('FORBIDDEN', ['The X-TENANT-ID header is required'], 'Forbidden'));
       return;
     }
     if (tenant.trim().toLowerCase() !== check.token.tenantId.toLowerCase()) {
-      res
-        .status(403)
-        .json(errorEnvelope('FORBIDDEN', [`Access to tenant ${tenant} is denied`], 'Forbidden'));
+      res.status(403).json(errorEnvelope('FORBIDDEN', [`Access to tenant ${tenant} is denied`], 'Forbidden'));
       return;
     }
     next();

@@ -35,10 +35,7 @@ export class TokenService {
   ) {}
 
   clientMatches(clientId: string, clientSecret: string): boolean {
-    return (
-      sameText(clientId, this.env.SIM_CLIENT_ID) &&
-      sameText(clientSecret, this.env.SIM_CLIENT_SECRET)
-    );
+    return sameText(clientId, this.env.SIM_CLIENT_ID) && sameText(clientSecret, this.env.SIM_CLIENT_SECRET);
   }
 
   issue(scope: string | undefined): { accessToken: string; expiresIn: number; scope: string } {

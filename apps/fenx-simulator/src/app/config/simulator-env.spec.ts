@@ -4,7 +4,12 @@ import { retryDelaysMs, SimulatorEnv } from './simulator-env';
 describe('SimulatorEnv', () => {
   it('has working local defaults', () => {
     const env = validateEnv(SimulatorEnv, {});
-    expect(env).toMatchObject({ SIM_PORT: 4010, SIM_SIGNING_SCHEME: 'sha256-raw', SIM_TIME_SCALE: 1, SIM_CLOCK: 'scaled' });
+    expect(env).toMatchObject({
+      SIM_PORT: 4010,
+      SIM_SIGNING_SCHEME: 'sha256-raw',
+      SIM_TIME_SCALE: 1,
+      SIM_CLOCK: 'scaled',
+    });
     expect(retryDelaysMs(env)).toEqual([2, 4, 8, 16].map((m) => m * 60_000));
   });
 
@@ -20,12 +25,20 @@ describe('SimulatorEnv', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(ConfigValidationError);
       const names = (e as ConfigValidationError).problems.map((p) => p.split(':')[0]);
-      expect(names.sort()).toEqual(['SIM_RETRY_DELAYS_MINUTES', 'SIM_SIGNING_SCHEME', 'SIM_TIME_SCALE', 'SIM_WEBHOOK_URL']);
+      expect(names.sort()).toEqual([
+        'SIM_RETRY_DELAYS_MINUTES',
+        'SIM_SIGNING_SCHEME',
+        'SIM_TIME_SCALE',
+        'SIM_WEBHOOK_URL',
+      ]);
     }
   });
 
   it('parses lists and numbers', () => {
-    const env = validateEnv(SimulatorEnv, { SIM_WEBHOOK_EVENT_TYPES: 'journey:*, entitydata:created', SIM_RETRY_DELAYS_MINUTES: '0.5, 1' });
+    const env = validateEnv(SimulatorEnv, {
+      SIM_WEBHOOK_EVENT_TYPES: 'journey:*, entitydata:created',
+      SIM_RETRY_DELAYS_MINUTES: '0.5, 1',
+    });
     expect(env.SIM_WEBHOOK_EVENT_TYPES).toEqual(['journey:*', 'entitydata:created']);
     expect(retryDelaysMs(env)).toEqual([30_000, 60_000]);
   });

@@ -42,9 +42,7 @@ export class SimClock {
 
   now(): number {
     if (this.mode === 'manual') return this.simOrigin;
-    return (
-      this.simOrigin + (this.realNow() - this.realOrigin) * this.scaleFactor
-    );
+    return this.simOrigin + (this.realNow() - this.realOrigin) * this.scaleFactor;
   }
 
   nowIso(): string {
@@ -90,9 +88,7 @@ export class SimClock {
 
   at(simTime: number, fn: () => void): ClockTimer {
     const pending: Pending = { at: simTime, seq: this.seq++, fn, cancelled: false };
-    const i = this.timers.findIndex(
-      (t) => t.at > simTime || (t.at === simTime && t.seq > pending.seq),
-    );
+    const i = this.timers.findIndex((t) => t.at > simTime || (t.at === simTime && t.seq > pending.seq));
     if (i < 0) this.timers.push(pending);
     else this.timers.splice(i, 0, pending);
     if (i === 0 || this.timers.length === 1) this.arm();

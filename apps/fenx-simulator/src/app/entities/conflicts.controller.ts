@@ -39,8 +39,7 @@ export class ConflictsController {
     if (draft.status !== 'InProgress')
       throw new FenxHttpError(400, 'DRAFT_NOT_EDITABLE', `Draft ${draftId} is ${draft.status}`);
     const conflicts = findConflicts(entity, draft, this.store.draftBases.get(draftId) ?? {});
-    const { pushChanges, entityVersion, useSourceEntityVersion, dataConflictResolutions } =
-      body.data;
+    const { pushChanges, entityVersion, useSourceEntityVersion, dataConflictResolutions } = body.data;
     if (!pushChanges) {
       if (Object.keys(conflicts).length === 0) {
         res.status(202);

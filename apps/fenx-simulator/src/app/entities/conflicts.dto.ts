@@ -6,17 +6,22 @@ export class ConflictsDataDto {
   @IsBoolean()
   pushChanges!: boolean;
 
-  @IsOptional() @IsInt() @Min(0)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
   entityVersion?: number;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   useSourceEntityVersion?: boolean;
 
-  @IsOptional() @IsObject()
+  @IsOptional()
+  @IsObject()
   dataConflictResolutions?: Record<string, SingleProperty>;
 }
 
 export class ConflictsDto {
-  @ValidateNested() @Type(() => ConflictsDataDto)
+  @ValidateNested()
+  @Type(() => ConflictsDataDto)
   data!: ConflictsDataDto;
 }

@@ -73,7 +73,9 @@ describe('entity data query and conflicts contract', () => {
     ]) {
       const res = await sim.api(path);
       expect(res.status).toBe(404);
-      expect(((await res.json()) as { messages: { errorCode: string }[] }).messages[0].errorCode).toBe('NOT_FOUND');
+      expect(((await res.json()) as { messages: { errorCode: string }[] }).messages[0].errorCode).toBe(
+        'NOT_FOUND',
+      );
     }
   });
 
@@ -83,7 +85,10 @@ describe('entity data query and conflicts contract', () => {
     expect(a).toBeDefined();
     const res = await sim.api(`/entitydataquery/api/v2/entity/${a.entityId}/association/${a.id}`);
     expect(res.status).toBe(200);
-    expect((await body<{ id: string; relatedEntityId: string }>(res)).data).toMatchObject({ id: a.id, relatedEntityId: a.relatedEntityId });
+    expect((await body<{ id: string; relatedEntityId: string }>(res)).data).toMatchObject({
+      id: a.id,
+      relatedEntityId: a.relatedEntityId,
+    });
   });
 
   describe('PUT .../draft/{draftId}/conflicts', () => {
@@ -151,20 +156,27 @@ describe('entity data query and conflicts contract', () => {
       const verifiedBefore = JSON.stringify(entity);
       const res = await conflicts(
         d,
-        { pushChanges: true, entityVersion: entity.version, dataConflictResolutions: { [key]: { type: 'Single', value: 'resolved' } } },
+        {
+          pushChanges: true,
+          entityVersion: entity.version,
+          dataConflictResolutions: { [key]: { type: 'Single', value: 'resolved' } },
+        },
         { 'x-correlation-id': 'resolve-42' },
       );
       expect(res.status).toBe(202);
       expect(JSON.stringify(entity)).toBe(verifiedBefore);
-      const after = (await body<EntityDraft>(await sim.api(`/entitydataquery/api/v2/entity/${d.sourceEntityId}/draft/${d.id}`))).data;
+      const after = (
+        await body<EntityDraft>(
+          await sim.api(`/entitydataquery/api/v2/entity/${d.sourceEntityId}/draft/${d.id}`),
+        )
+      ).data;
       expect(after.sourceEntityVersion).toBe(entity.version);
       expect(after.conflictsResolvedSourceEntityVersion).toBe(entity.version);
       expect(after.draftProperties[key]).toEqual({ type: 'Single', value: 'resolved' });
       expect((await conflicts(d, { pushChanges: false })).status).toBe(202);
-      const events = await sim.sim<{ events: { eventType: string; correlationId: string; relativeUrl: string }[] }>(
-        'GET',
-        '/events?offset=0&limit=10000',
-      );
+      const events = await sim.sim<{
+        events: { eventType: string; correlationId: string; relativeUrl: string }[];
+      }>('GET', '/events?offset=0&limit=10000');
       expect(events.events.at(-1)).toMatchObject({
         eventType: 'entitydata:draftupdated',
         correlationId: 'resolve-42',

@@ -23,17 +23,15 @@ export class EntityQueryController {
   proposedChanges(@Param('draftId') draftId: string) {
     const draft = this.draft(draftId);
     const entity = this.entity(draft.sourceEntityId);
-    const changes: ProposedChange[] = Object.entries(draft.draftProperties).map(
-      ([dataKey, newValue]) => {
-        const existingValue = entity.properties[dataKey] ?? null;
-        return {
-          dataKey,
-          existingValue,
-          newValue,
-          changeType: existingValue ? 'Modified' : 'Added',
-        };
-      },
-    );
+    const changes: ProposedChange[] = Object.entries(draft.draftProperties).map(([dataKey, newValue]) => {
+      const existingValue = entity.properties[dataKey] ?? null;
+      return {
+        dataKey,
+        existingValue,
+        newValue,
+        changeType: existingValue ? 'Modified' : 'Added',
+      };
+    });
     return ok(changes);
   }
 
@@ -51,10 +49,7 @@ export class EntityQueryController {
   }
 
   @Get(':entityId/association/:associationId')
-  association(
-    @Param('entityId') entityId: string,
-    @Param('associationId') associationId: string,
-  ) {
+  association(@Param('entityId') entityId: string, @Param('associationId') associationId: string) {
     const a = this.store.associations.get(associationId);
     if (!a || a.entityId !== entityId || this.faults.isGone(associationId))
       throw notFound('Association', associationId);

@@ -16,10 +16,19 @@ describe('fault modes', () => {
   afterAll(() => sim.close());
 
   it('switches faults at runtime and reports them', async () => {
-    const state = await sim.sim<Record<string, unknown>>('PUT', '/faults', { latencyMs: 5, rateLimitPreset: 'sdlc' });
-    expect(state).toMatchObject({ latencyMs: 5, rateLimitPreset: 'sdlc', rateLimit: { perSecond: 50, burst: 10 } });
+    const state = await sim.sim<Record<string, unknown>>('PUT', '/faults', {
+      latencyMs: 5,
+      rateLimitPreset: 'sdlc',
+    });
+    expect(state).toMatchObject({
+      latencyMs: 5,
+      rateLimitPreset: 'sdlc',
+      rateLimit: { perSecond: 50, burst: 10 },
+    });
     expect(await sim.sim('GET', '/faults')).toEqual(state);
-    const production = await sim.sim<Record<string, unknown>>('PUT', '/faults', { rateLimitPreset: 'production' });
+    const production = await sim.sim<Record<string, unknown>>('PUT', '/faults', {
+      rateLimitPreset: 'production',
+    });
     expect(production['rateLimit']).toEqual({ perSecond: 200, burst: 50 });
   });
 
@@ -36,7 +45,9 @@ describe('fault modes', () => {
 
   it('seeded error rate: a share of calls fail', async () => {
     await sim.sim('PUT', '/faults', { errorRate: 0.5 });
-    const statuses = await Promise.all(Array.from({ length: 40 }, () => sim.api(entityPath()).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 40 }, () => sim.api(entityPath()).then((r) => r.status)),
+    );
     expect(statuses.filter((s) => s === 500).length).toBeGreaterThan(5);
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(5);
   });
@@ -53,7 +64,9 @@ describe('fault modes', () => {
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(2);
     expect(limited?.headers.get('retry-after')).toBe('1');
     expect(limited?.headers.get('x-rate-limit-remaining')).toBe('0');
-    expect(((await limited!.json()) as { messages: { errorCode: string }[] }).messages[0].errorCode).toBe('TOO_MANY_REQUESTS');
+    expect(
+      ((await (limited as Response).json()) as { messages: { errorCode: string }[] }).messages[0].errorCode,
+    ).toBe('TOO_MANY_REQUESTS');
   });
 
   it('the limiter counts calls per 1-second window and concurrent calls against the burst', () => {
@@ -75,7 +88,9 @@ describe('fault modes', () => {
     await sim.sim('DELETE', '/faults');
     await sim.sim('PUT', '/faults', { notYetRetrievableMs: 5_000 });
     await sim.sim('POST', '/generator/step', { count: 1 });
-    const fresh = (await sim.sim<{ entities: { id: string }[] }>('GET', '/ground-truth')).entities.at(-1)!.id;
+    const fresh = (await sim.sim<{ entities: { id: string }[] }>('GET', '/ground-truth')).entities.slice(
+      -1,
+    )[0].id;
     expect((await sim.api(`/entitydataquery/api/v2/entity/${fresh}`)).status).toBe(404);
     sim.get(SimClock).advance(5_000);
     expect((await sim.api(`/entitydataquery/api/v2/entity/${fresh}`)).status).toBe(200);

@@ -1,4 +1,10 @@
-import { classifyEventType, FenxNotification, parseNotification, parseRelativeUrl, toWebhookBody } from '@fenx/fenx-events';
+import {
+  classifyEventType,
+  FenxNotification,
+  parseNotification,
+  parseRelativeUrl,
+  toWebhookBody,
+} from '@fenx/fenx-events';
 import { SimClock } from '../core/clock';
 import { NotificationBus } from '../events/notification-bus';
 import { SimStore } from '../state/sim-store';
@@ -56,9 +62,17 @@ describe('ActivityGenerator', () => {
     const { events, store } = run('seed-a', 3_000);
     const types = new Set(events.map((e) => e.eventType));
     for (const t of [
-      'entitydata:created', 'entitydata:draftcreated', 'entitydata:draftupdated', 'entitydata:draftverified',
-      'journey:instancestarted', 'journey:taskstarted', 'journey:taskcompleted', 'journey:instancecompleted',
-      'journey:taskreassigned', 'journey:taskerror', 'journey:taskreopened',
+      'entitydata:created',
+      'entitydata:draftcreated',
+      'entitydata:draftupdated',
+      'entitydata:draftverified',
+      'journey:instancestarted',
+      'journey:taskstarted',
+      'journey:taskcompleted',
+      'journey:instancecompleted',
+      'journey:taskreassigned',
+      'journey:taskerror',
+      'journey:taskreopened',
       'association:associationcreated',
     ]) {
       expect(types).toContain(t);
@@ -93,7 +107,7 @@ describe('ActivityGenerator', () => {
       expect(j.stats.completed).toBe(tasks.filter((t) => t.status === 'Done').length);
       for (const t of tasks.filter((x) => x.status === 'Done')) {
         expect(t.completed).not.toBeNull();
-        expect(t.started! <= t.completed!).toBe(true);
+        expect(String(t.started) <= String(t.completed)).toBe(true);
         expect(t.completedByHistory.length).toBeGreaterThan(0);
       }
       if (j.status === 'Done') expect(j.stats.progress).toBe(100);

@@ -327,9 +327,7 @@ export class ActivityGenerator {
     const conflicts = findConflicts(entity, draft, base);
     if (entity.version !== draft.sourceEntityVersion) {
       // Another journey verified this entity meanwhile: the analyst resolves in favour of the draft.
-      const resolutions = Object.fromEntries(
-        Object.entries(conflicts).map(([k, c]) => [k, c.newValue]),
-      );
+      const resolutions = Object.fromEntries(Object.entries(conflicts).map(([k, c]) => [k, c.newValue]));
       const newBase = rebaseDraft(entity, draft, conflicts, resolutions, false, now);
       this.store.draftBases.set(draft.id, newBase);
       this.emitDraft('entitydata:draftupdated', draft, cause);
@@ -352,10 +350,11 @@ export class ActivityGenerator {
     j.status = 'Cancelled';
     j.cancelled = now;
     j.cancellationReason = 'Client withdrew';
-    for (const t of tasksOf(j)) if (t.status !== 'Done') {
-      t.status = 'Cancelled';
-      t.cancelled = now;
-    }
+    for (const t of tasksOf(j))
+      if (t.status !== 'Done') {
+        t.status = 'Cancelled';
+        t.cancelled = now;
+      }
     const draft = this.store.drafts.get(j.entityDraftId) as EntityDraft;
     draft.status = 'Rejected';
     draft.updated = now;
@@ -446,7 +445,9 @@ export class ActivityGenerator {
     this.bus.emit({
       eventType: type,
       relativeUrl: relativeUrls.entity(e.id),
-      payload: draftId ? { entityId: e.id, draftId, version: e.version } : { entityId: e.id, version: e.version },
+      payload: draftId
+        ? { entityId: e.id, draftId, version: e.version }
+        : { entityId: e.id, version: e.version },
       entityId: e.id,
       recordIds: [e.id],
       causationId,
@@ -511,7 +512,10 @@ export function refreshJourney(j: JourneyInstance): void {
     stage.started = starts.length ? starts.sort()[0] : null;
     stage.completed =
       stage.status === 'Done'
-        ? stageTasks.map((t) => t.completed ?? '').sort().reverse()[0] || null
+        ? stageTasks
+            .map((t) => t.completed ?? '')
+            .sort()
+            .reverse()[0] || null
         : null;
   }
 }

@@ -41,8 +41,24 @@ describe('journey query contract', () => {
     const task = j.stages[0].processes[0].tasks[0];
     expect(Object.keys(task).sort()).toEqual(
       [
-        'assignedTo', 'cancelled', 'completed', 'completedBy', 'completedByHistory', 'discriminator', 'id', 'name',
-        'order', 'paused', 'reassignedBy', 'reopenReason', 'reopened', 'started', 'status', 'taskKey', 'taskType', 'teamId',
+        'assignedTo',
+        'cancelled',
+        'completed',
+        'completedBy',
+        'completedByHistory',
+        'discriminator',
+        'id',
+        'name',
+        'order',
+        'paused',
+        'reassignedBy',
+        'reopenReason',
+        'reopened',
+        'started',
+        'status',
+        'taskKey',
+        'taskType',
+        'teamId',
       ].sort(),
     );
     expect(task.started).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
@@ -102,22 +118,37 @@ describe('journey query contract', () => {
         json: { data: { entityId, options: { pageSize: 1, ...(token ? { paginationToken: token } : {}) } } },
       });
       expect(res.status).toBe(200);
-      const body = (await res.json()) as { data: { items: { id: string; entityId: string; stages?: unknown }[]; nextPaginationToken: string | null } };
+      const body = (await res.json()) as {
+        data: {
+          items: { id: string; entityId: string; stages?: unknown }[];
+          nextPaginationToken: string | null;
+        };
+      };
       expect(body.data.items).toHaveLength(1);
       expect(body.data.items[0].entityId).toBe(entityId);
       expect(body.data.items[0].stages).toBeUndefined();
       seen.push(body.data.items[0].id);
       token = body.data.nextPaginationToken;
     } while (token);
-    expect(seen.sort()).toEqual(truth.journeys.filter((j) => j.entityId === entityId).map((j) => j.id).sort());
+    expect(seen.sort()).toEqual(
+      truth.journeys
+        .filter((j) => j.entityId === entityId)
+        .map((j) => j.id)
+        .sort(),
+    );
   });
 
   it('validates the search body and the pagination token', async () => {
-    const bad = await sim.api('/journeyquery/api/journey-instance/search', { method: 'POST', json: { data: {} } });
+    const bad = await sim.api('/journeyquery/api/journey-instance/search', {
+      method: 'POST',
+      json: { data: {} },
+    });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({
       data: null,
-      messages: expect.arrayContaining([expect.objectContaining({ type: 'Error', errorCode: 'VALIDATION_ERROR' })]),
+      messages: expect.arrayContaining([
+        expect.objectContaining({ type: 'Error', errorCode: 'VALIDATION_ERROR' }),
+      ]),
     });
     const token = await sim.api('/journeyquery/api/journey-instance/search', {
       method: 'POST',

@@ -23,9 +23,7 @@ export class JourneyQueryController {
   @HttpCode(200)
   search(@Body() body: JourneySearchDto) {
     const { entityId, options } = body.data;
-    const ids = (this.store.journeysByEntity.get(entityId) ?? []).filter(
-      (id) => !this.faults.isGone(id),
-    );
+    const ids = (this.store.journeysByEntity.get(entityId) ?? []).filter((id) => !this.faults.isGone(id));
     const start = options?.paginationToken ? decodeToken(options.paginationToken) : 0;
     const size = options?.pageSize ?? DEFAULT_PAGE_SIZE;
     const page = ids.slice(start, start + size);

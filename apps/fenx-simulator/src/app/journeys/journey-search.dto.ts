@@ -1,31 +1,31 @@
 import { Type } from 'class-transformer';
-import {
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
 
 export class SearchOptionsDto {
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   paginationToken?: string;
 
-  @IsOptional() @IsInt() @Min(1) @Max(100)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
   pageSize?: number;
 }
 
 export class JourneySearchDataDto {
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   entityId!: string;
 
-  @IsOptional() @ValidateNested() @Type(() => SearchOptionsDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SearchOptionsDto)
   options?: SearchOptionsDto;
 }
 
 export class JourneySearchDto {
-  @ValidateNested() @Type(() => JourneySearchDataDto)
+  @ValidateNested()
+  @Type(() => JourneySearchDataDto)
   data!: JourneySearchDataDto;
 }

@@ -31,9 +31,18 @@ describe('event polling contract', () => {
     expect(batch.notifications).toHaveLength(25);
     expect(batch.moreAvailable).toBe(true);
     expect(Object.keys(batch.notifications[0])).toEqual([
-      'id', 'eventType', 'when', 'tenantId', 'causationId', 'correlationId', 'relativeUrl', 'payload',
+      'id',
+      'eventType',
+      'when',
+      'tenantId',
+      'causationId',
+      'correlationId',
+      'relativeUrl',
+      'payload',
     ]);
-    const complete = await sim.api(`/eventnotifications/v2/all/${batch.batchId}/complete`, { method: 'POST' });
+    const complete = await sim.api(`/eventnotifications/v2/all/${batch.batchId}/complete`, {
+      method: 'POST',
+    });
     expect(complete.status).toBe(200);
     const again = await sim.api(`/eventnotifications/v2/all/${batch.batchId}/complete`, { method: 'POST' });
     expect(again.status).toBe(404);

@@ -12,7 +12,15 @@ import { Fifo } from '../core/fifo';
 import { IdFactory } from '../core/prng';
 import { NotificationBus } from '../events/notification-bus';
 
-export const FEEDS = ['all', 'journey', 'entitydata', 'association', 'document', 'screening', 'digitalidv'] as const;
+export const FEEDS = [
+  'all',
+  'journey',
+  'entitydata',
+  'association',
+  'document',
+  'screening',
+  'digitalidv',
+] as const;
 export type FeedId = (typeof FEEDS)[number];
 
 interface Lease {

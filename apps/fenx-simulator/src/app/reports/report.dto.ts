@@ -10,6 +10,7 @@ export class ReportRangeDto {
 }
 
 export class ReportDto {
-  @ValidateNested() @Type(() => ReportRangeDto)
+  @ValidateNested()
+  @Type(() => ReportRangeDto)
   data!: ReportRangeDto;
 }

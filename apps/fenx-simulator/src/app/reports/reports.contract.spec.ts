@@ -42,13 +42,21 @@ describe('reporting contract', () => {
 
   it('lists entities and journeys updated in the period, and only them', async () => {
     const events = (
-      await sim.sim<{ events: { eventType: string; when: string; relativeUrl: string; payload: { entityId?: string; journeyId?: string } }[] }>(
-        'GET',
-        '/events?limit=10000',
-      )
+      await sim.sim<{
+        events: {
+          eventType: string;
+          when: string;
+          relativeUrl: string;
+          payload: { entityId?: string; journeyId?: string };
+        }[];
+      }>('GET', '/events?limit=10000')
     ).events.filter((e) => e.when >= t0 && e.when <= t1);
-    const entityIds = new Set(events.filter((e) => !e.eventType.startsWith('journey:')).map((e) => e.payload.entityId));
-    const journeyIds = new Set(events.filter((e) => e.eventType.startsWith('journey:')).map((e) => e.payload.journeyId));
+    const entityIds = new Set(
+      events.filter((e) => !e.eventType.startsWith('journey:')).map((e) => e.payload.entityId),
+    );
+    const journeyIds = new Set(
+      events.filter((e) => e.eventType.startsWith('journey:')).map((e) => e.payload.journeyId),
+    );
     const entities = await rows('entity-report/entity-updated-report');
     expect(new Set(entities.map((r) => r.entityId))).toEqual(entityIds);
     const journeys = await rows('journey-report/journey-updated-report');
@@ -68,7 +76,9 @@ describe('reporting contract', () => {
   });
 
   it('answers an empty list for a quiet period, 400 for bad dates, 404 for an unknown report', async () => {
-    expect(await rows('entity-report/entity-updated-report', '2000-01-01T00:00:00Z', '2000-01-02T00:00:00Z')).toEqual([]);
+    expect(
+      await rows('entity-report/entity-updated-report', '2000-01-01T00:00:00Z', '2000-01-02T00:00:00Z'),
+    ).toEqual([]);
     expect((await report('entity-report/entity-updated-report', 'yesterday', t1)).status).toBe(400);
     expect((await report('entity-report/entity-updated-report', t1, t0)).status).toBe(400);
     expect((await report('entity-report/nothing', t0, t1)).status).toBe(404);

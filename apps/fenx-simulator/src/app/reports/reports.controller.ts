@@ -42,7 +42,9 @@ export class ReportsController {
   private matches(e: LoggedEvent, spec: { subject: Subject; eventType?: string }): boolean {
     if (spec.eventType) return e.notification.eventType.toLowerCase() === spec.eventType;
     const { domain } = classifyEventType(e.notification.eventType);
-    return spec.subject === 'journey' ? domain === 'journey' : domain === 'entitydata' || domain === 'association';
+    return spec.subject === 'journey'
+      ? domain === 'journey'
+      : domain === 'entitydata' || domain === 'association';
   }
 
   private entityRows(events: LoggedEvent[]) {

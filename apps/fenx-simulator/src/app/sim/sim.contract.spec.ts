@@ -37,7 +37,7 @@ describe('simulation control and ground truth', () => {
     expect(truth.entities).toHaveLength(50);
     expect(truth.journeys.length).toBeGreaterThan(0);
     expect(truth.webhooks[0].delivered).toBe(events.events.length);
-    expect(new Set(truth.webhooks[0].deliveryLog!.map((l) => l.notificationId))).toEqual(
+    expect(new Set((truth.webhooks[0].deliveryLog ?? []).map((l) => l.notificationId))).toEqual(
       new Set(events.events.map((e) => e.id)),
     );
     const lean = await sim.sim<Truth>('GET', '/ground-truth?deliveryLog=false');
@@ -46,18 +46,25 @@ describe('simulation control and ground truth', () => {
 
   it('burst mode emits and delivers thousands of notifications quickly', async () => {
     const before = (await sim.sim<Truth>('GET', '/ground-truth?deliveryLog=false')).webhooks[0].delivered;
-    const started = await sim.sim<{ running: boolean; requested: number }>('POST', '/burst', { count: 20_000, kind: 'migration' });
+    const started = await sim.sim<{ running: boolean; requested: number }>('POST', '/burst', {
+      count: 20_000,
+      kind: 'migration',
+    });
     expect(started).toMatchObject({ running: true, requested: 20_000 });
     const done = await waitFor(
       async () => {
-        const { burst } = await sim.sim<{ burst: { running: boolean; emitted: number; stoppedBecause: string } }>('GET', '/burst');
+        const { burst } = await sim.sim<{
+          burst: { running: boolean; emitted: number; stoppedBecause: string };
+        }>('GET', '/burst');
         return !burst.running && burst;
       },
       { timeoutMs: 30_000, what: 'burst end' },
     );
     expect(done).toMatchObject({ emitted: 20_000, stoppedBecause: 'done' });
     await waitFor(
-      async () => (await sim.sim<Truth>('GET', '/ground-truth?deliveryLog=false')).webhooks[0].delivered === before + 20_000,
+      async () =>
+        (await sim.sim<Truth>('GET', '/ground-truth?deliveryLog=false')).webhooks[0].delivered ===
+        before + 20_000,
       { timeoutMs: 30_000, what: 'burst deliveries' },
     );
     const truth = await sim.sim<Truth>('GET', '/ground-truth?deliveryLog=false');
@@ -76,7 +83,8 @@ describe('simulation control and ground truth', () => {
     const ids = async (seed: string) => {
       await sim.sim('POST', '/reset', { seed });
       await sim.sim('POST', '/generator/step', { count: 50 });
-      return (await sim.sim<{ events: { id: string; eventType: string }[] }>('GET', '/events?limit=1000')).events;
+      return (await sim.sim<{ events: { id: string; eventType: string }[] }>('GET', '/events?limit=1000'))
+        .events;
     };
     const a = await ids('same');
     const b = await ids('same');

@@ -50,19 +50,9 @@ export interface Association {
   updated: string;
 }
 
-export type JourneyStatus =
-  | 'Not Started'
-  | 'In Progress'
-  | 'Done'
-  | 'Cancelled'
-  | 'Paused';
+export type JourneyStatus = 'Not Started' | 'In Progress' | 'Done' | 'Cancelled' | 'Paused';
 
-export type TaskStatus =
-  | 'Not Started'
-  | 'In Progress'
-  | 'Done'
-  | 'Cancelled'
-  | 'Error';
+export type TaskStatus = 'Not Started' | 'In Progress' | 'Done' | 'Cancelled' | 'Error';
 
 export interface CompletedBy {
   completedBy: string;

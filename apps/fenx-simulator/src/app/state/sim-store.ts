@@ -1,10 +1,4 @@
-import type {
-  Association,
-  EntityDraft,
-  JourneyInstance,
-  LegalEntity,
-  Properties,
-} from './models';
+import type { Association, EntityDraft, JourneyInstance, LegalEntity, Properties } from './models';
 
 /**
  * The simulated tenant's records: what the generator changes and the query APIs serve.

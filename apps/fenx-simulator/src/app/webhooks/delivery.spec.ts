@@ -1,6 +1,6 @@
 import type { WebhookBody } from '@fenx/fenx-events';
 import { waitFor } from '@fenx/testing';
-import { bootSimulator, SimHarness } from '../../test/sim-harness';
+import { bootSimulator } from '../../test/sim-harness';
 import { WebhookReceiver } from '../../test/webhook-receiver';
 import { SimClock } from '../core/clock';
 import { WebhookService } from './webhook.service';
@@ -38,7 +38,9 @@ describe('webhook delivery on a manual clock', () => {
     receiver.respond = () => 500;
     await sim.sim('POST', '/generator/step', { count: 1 });
     const [first] = (await sim.sim<Events>('GET', '/events')).events;
-    await waitFor(() => receiver.received.length === 1 && webhook().status === 'Retrying', { what: 'first attempt' });
+    await waitFor(() => receiver.received.length === 1 && webhook().status === 'Retrying', {
+      what: 'first attempt',
+    });
 
     for (const delay of [2, 4, 8, 16]) {
       const attempts = receiver.received.length;
@@ -52,12 +54,19 @@ describe('webhook delivery on a manual clock', () => {
     }
     expect(receiver.received.map((r) => r.body.Id)).toEqual(Array(5).fill(first.id));
     expect(receiver.received.every((r) => r.signatureOk)).toBe(true);
-    const whens = webhook().recent.map((d) => Date.parse(d.when)).reverse();
+    const whens = webhook()
+      .recent.map((d) => Date.parse(d.when))
+      .reverse();
     expect(whens.slice(1).map((t, i) => (t - whens[i]) / MINUTE)).toEqual([2, 4, 8, 16]);
     expect(webhook().status).toBe('SystemDisabled');
     expect(webhook().enabled).toBe(false);
     expect(webhook().deadLetter).toEqual([
-      { notificationId: first.id, eventType: first.eventType, reason: 'retries-exhausted', when: expect.any(String) },
+      {
+        notificationId: first.id,
+        eventType: first.eventType,
+        reason: 'retries-exhausted',
+        when: expect.any(String),
+      },
     ]);
 
     // Disabled: events keep queuing, nothing is sent.
@@ -70,16 +79,20 @@ describe('webhook delivery on a manual clock', () => {
 
     // Re-enabled through the API: delivery resumes, in order, without the dead-lettered one.
     receiver.respond = () => 200;
-    const res = await sim.api(`/webhooks/v1/webhooks/${webhook().id}`, { method: 'PUT', json: { enabled: true } });
+    const res = await sim.api(`/webhooks/v1/webhooks/${webhook().id}`, {
+      method: 'PUT',
+      json: { enabled: true },
+    });
     expect(((await res.json()) as { status: string }).status).toBe('Enabled');
     await waitFor(() => receiver.acknowledged().length === queued.length, { what: 'queued deliveries' });
     expect(receiver.acknowledged().map((b) => b.Id)).toEqual(queued);
-    const truth = await sim.sim<{ webhooks: { delivered: number; deadLettered: number; deliveryLog: { outcome: string }[] }[] }>(
-      'GET',
-      '/ground-truth',
-    );
+    const truth = await sim.sim<{
+      webhooks: { delivered: number; deadLettered: number; deliveryLog: { outcome: string }[] }[];
+    }>('GET', '/ground-truth');
     expect(truth.webhooks[0]).toMatchObject({ delivered: queued.length, deadLettered: 1 });
-    expect(truth.webhooks[0].deliveryLog.filter((l) => l.outcome === 'delivered')).toHaveLength(queued.length);
+    expect(truth.webhooks[0].deliveryLog.filter((l) => l.outcome === 'delivered')).toHaveLength(
+      queued.length,
+    );
   });
 });
 

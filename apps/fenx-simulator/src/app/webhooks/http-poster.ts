@@ -18,7 +18,11 @@ export class HttpPoster {
   private readonly client: typeof http | typeof https;
   private readonly target: URL;
 
-  constructor(url: string, maxSockets: number, private readonly timeoutMs: number) {
+  constructor(
+    url: string,
+    maxSockets: number,
+    private readonly timeoutMs: number,
+  ) {
     this.target = new URL(url);
     const secure = this.target.protocol === 'https:';
     this.client = secure ? https : http;

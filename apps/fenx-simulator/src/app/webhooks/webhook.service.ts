@@ -8,12 +8,7 @@ import { IdFactory } from '../core/prng';
 import { NotificationBus } from '../events/notification-bus';
 import { HttpPoster, PostResult } from './http-poster';
 import type { CreateWebhookDto, UpdateWebhookDto } from './webhook.dto';
-import {
-  DeliveryUnit,
-  QueuedItem,
-  RECENT_DELIVERIES,
-  WebhookState,
-} from './webhook-state';
+import { DeliveryUnit, QueuedItem, RECENT_DELIVERIES, WebhookState } from './webhook-state';
 
 export const MAX_WEBHOOKS_PER_TENANT = 10;
 const bySeq = (a: QueuedItem, b: QueuedItem) => a.seq - b.seq;
@@ -130,8 +125,7 @@ export class WebhookService implements OnModuleInit, OnModuleDestroy {
   /** Events waiting for (or being sent to) webhooks that are sending: what burst mode throttles on. */
   backlog(): number {
     let n = 0;
-    for (const w of this.webhooks.values())
-      if (w.sending && !w.deleted) n += w.queue.length + w.inFlight;
+    for (const w of this.webhooks.values()) if (w.sending && !w.deleted) n += w.queue.length + w.inFlight;
     return n;
   }
 
@@ -202,7 +196,11 @@ export class WebhookService implements OnModuleInit, OnModuleDestroy {
     w.inFlight -= 1;
     if (w.deleted) return;
     w.counters.attempts += 1;
-    this.remember(w, unit.items.map((i) => i.n), result);
+    this.remember(
+      w,
+      unit.items.map((i) => i.n),
+      result,
+    );
     if (result.status === 'Successful') {
       w.retrying.delete(unit);
       for (const item of unit.items) this.log(w, item, 'delivered', unit.attempts, result.httpStatusCode);

@@ -48,7 +48,10 @@ describe('webhook management contract', () => {
       deliveries: [],
     });
     expect(JSON.stringify(list)).not.toContain(SECRET);
-    const put = await sim.api(`/webhooks/v1/webhooks/${webhookId}`, { method: 'PUT', json: { name: 'renamed', enabled: false } });
+    const put = await sim.api(`/webhooks/v1/webhooks/${webhookId}`, {
+      method: 'PUT',
+      json: { name: 'renamed', enabled: false },
+    });
     expect(put.status).toBe(200);
     expect(await json(put)).toMatchObject({ name: 'renamed', enabled: false, status: 'UserDisabled' });
     // PUT without a secret keeps it: the test delivery still verifies with the original secret.
@@ -56,15 +59,29 @@ describe('webhook management contract', () => {
       await sim.api(`/webhooks/v1/webhooks/${webhookId}/test`),
     );
     expect(test).toEqual({ delivery: { status: 'Successful', httpStatusCode: 200 } });
-    const last = receiver.received.at(-1);
-    expect(last?.signatureOk).toBe(true);
-    expect(last?.signature).toMatch(/^sha256=[0-9A-F]{64}$/);
-    expect(calibrate(last!.raw, last!.signature, SECRET)).toEqual(['sha256-hex-lower']);
-    expect(Object.keys(last!.body)).toEqual(['Id', 'TenantId', 'EventType', 'RelativeUrl', 'Payload', 'When', 'CorrelationId', 'CausationId']);
+    const last = receiver.received[receiver.received.length - 1];
+    expect(last.signatureOk).toBe(true);
+    expect(last.signature).toMatch(/^sha256=[0-9A-F]{64}$/);
+    expect(calibrate(last.raw, last.signature, SECRET)).toEqual(['sha256-hex-lower']);
+    expect(Object.keys(last.body)).toEqual([
+      'Id',
+      'TenantId',
+      'EventType',
+      'RelativeUrl',
+      'Payload',
+      'When',
+      'CorrelationId',
+      'CausationId',
+    ]);
     const one = await json<{ deliveries: { notificationId: string; status: string }[] }>(
       await sim.api(`/webhooks/v1/webhooks/${webhookId}`),
     );
-    expect(one.deliveries[0]).toEqual({ when: expect.any(String), notificationId: last!.body.Id, status: 'Successful', httpStatusCode: 200 });
+    expect(one.deliveries[0]).toEqual({
+      when: expect.any(String),
+      notificationId: last.body.Id,
+      status: 'Successful',
+      httpStatusCode: 200,
+    });
     expect((await sim.api(`/webhooks/v1/webhooks/${webhookId}`, { method: 'DELETE' })).status).toBe(204);
     expect((await sim.api(`/webhooks/v1/webhooks/${webhookId}`)).status).toBe(404);
   });
@@ -89,7 +106,9 @@ describe('webhook management contract', () => {
     expect(eleventh.status).toBe(400);
     expect(await json(eleventh)).toEqual({
       data: null,
-      messages: [{ message: expect.stringContaining('10'), type: 'Error', errorCode: 'WEBHOOK_LIMIT_REACHED' }],
+      messages: [
+        { message: expect.stringContaining('10'), type: 'Error', errorCode: 'WEBHOOK_LIMIT_REACHED' },
+      ],
     });
     for (const id of ids) await sim.api(`/webhooks/v1/webhooks/${id}`, { method: 'DELETE' });
   });
@@ -105,14 +124,16 @@ describe('webhook management contract', () => {
     ]) {
       const res = await create(bad);
       expect(res.status).toBe(400);
-      expect((await json<{ messages: { errorCode: string }[] }>(res)).messages[0].errorCode).toBe('VALIDATION_ERROR');
+      expect((await json<{ messages: { errorCode: string }[] }>(res)).messages[0].errorCode).toBe(
+        'VALIDATION_ERROR',
+      );
     }
   });
 
   it('lists the event notification types with examples', async () => {
-    const body = await json<{ eventTypes: { eventType: string; title: string; example: { EventType: string } }[] }>(
-      await sim.api('/webhooks/v1/webhooks/event-notification-types'),
-    );
+    const body = await json<{
+      eventTypes: { eventType: string; title: string; example: { EventType: string } }[];
+    }>(await sim.api('/webhooks/v1/webhooks/event-notification-types'));
     expect(body.eventTypes).toHaveLength(30);
     const taskCompleted = body.eventTypes.find((t) => t.eventType === 'journey:taskcompleted');
     expect(taskCompleted?.example.EventType).toBe('journey:taskcompleted');
@@ -120,13 +141,17 @@ describe('webhook management contract', () => {
 
   it('delivers only the subscribed types, matched case-insensitively', async () => {
     receiver.received.length = 0;
-    const { webhookId } = await json<{ webhookId: string }>(await create({ eventTypes: ['Journey:TaskStarted'] }));
+    const { webhookId } = await json<{ webhookId: string }>(
+      await create({ eventTypes: ['Journey:TaskStarted'] }),
+    );
     await sim.sim('POST', '/generator/step', { count: 60 });
     const truth = await sim.sim<{ events: { eventType: string }[] }>('GET', '/events?limit=10000');
     const expected = truth.events.filter((e) => e.eventType === 'journey:taskstarted').length;
     expect(expected).toBeGreaterThan(0);
     await waitFor(() => receiver.received.length >= expected, { what: 'task-started deliveries' });
-    expect(receiver.received.every((r) => r.body.EventType === 'journey:taskstarted' && r.signatureOk)).toBe(true);
+    expect(receiver.received.every((r) => r.body.EventType === 'journey:taskstarted' && r.signatureOk)).toBe(
+      true,
+    );
     await sim.api(`/webhooks/v1/webhooks/${webhookId}`, { method: 'DELETE' });
   });
 });
