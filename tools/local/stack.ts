@@ -1,6 +1,7 @@
 /**
  * The apps of the local stack, in start order, with the embedded defaults that wire them
- * together. Secrets here are local-development values, never used anywhere else.
+ * together. The credentials and secrets here are local-development values shared between the
+ * FenX simulator and the pipeline's apps, never used anywhere else.
  */
 export interface LocalApp {
   name: string;
@@ -9,4 +10,24 @@ export interface LocalApp {
   describe: string;
 }
 
-export const LOCAL_APPS: LocalApp[] = [];
+export const LOCAL = {
+  simulatorUrl: 'http://127.0.0.1:4010',
+  tenantId: '45bf62ac-e4b1-4c16-ae32-d774cd18db6d',
+  clientId: 'fenx-sim-local-client',
+  clientSecret: 'local-dev-only-not-a-secret',
+  webhookSecret: 'local-dev-webhook-secret',
+};
+
+export const LOCAL_APPS: LocalApp[] = [
+  {
+    name: 'fenx-simulator',
+    env: {
+      SIM_PORT: '4010',
+      SIM_TENANT_ID: LOCAL.tenantId,
+      SIM_CLIENT_ID: LOCAL.clientId,
+      SIM_CLIENT_SECRET: LOCAL.clientSecret,
+      SIM_WEBHOOK_SECRET: LOCAL.webhookSecret,
+    },
+    describe: `${LOCAL.simulatorUrl}  FenX APIs; ${LOCAL.simulatorUrl}/_sim/ground-truth`,
+  },
+];

@@ -54,6 +54,17 @@ describe('module boundaries', () => {
     expect(messages).toEqual([]);
   });
 
+  it('rejects a lib importing an app', async () => {
+    const messages = await lintAs(
+      'libs/kafka/src/lib/fixture.ts',
+      "import { AppModule } from '../../../../apps/fenx-simulator/src/app/app.module';\nexport const m = AppModule;\n",
+      BOUNDARIES,
+    );
+    expect(messages.join('\n')).toMatch(
+      /Imports of apps are forbidden|cannot be imported by a relative or absolute path/,
+    );
+  });
+
   it('rejects deep imports into a lib', async () => {
     const messages = await lintAs(
       'libs/logging/src/lib/fixture.ts',
