@@ -88,15 +88,12 @@ export function messagesOf(body: unknown): FenxMessage[] {
     return body['messages'].filter(isRecord) as FenxMessage[];
   if (typeof body['message'] === 'string')
     return [{ message: body['message'] }];
+  // OAuth2 error answers of the identity server.
   if (typeof body['error'] === 'string')
     return [
-      {
-        message:
-          typeof body['error_description'] === 'string'
-            ? body['error_description']
-            : body['error'],
-        errorCode: body['error'],
-      },
+      typeof body['error_description'] === 'string'
+        ? { errorCode: body['error'], message: body['error_description'] }
+        : { errorCode: body['error'] },
     ];
   return [];
 }
@@ -128,6 +125,13 @@ function pathOf(url: string): string {
     return new URL(url).pathname;
   } catch {
     return '(token url)';
+  }
+}
+
+/** The per-attempt time limit fired (undici reports it as a plain abort). */
+class AttemptTimeout extends Error {
+  constructor(cause: unknown) {
+    super('FenX attempt timed out', { cause });
   }
 }
 
@@ -267,6 +271,7 @@ export class FenxHttp {
 
   /** Closes connections and rejects calls still queued for the limiter. */
   async close(): Promise<void> {
+    if (this.closing.signal.aborted) return;
     this.closing.abort(new Error('FenX client closed'));
     await this.releaseLimiter();
     await this.agent.close();
@@ -359,43 +364,35 @@ export class FenxHttp {
     body: string | undefined,
     signal: AbortSignal,
   ): Promise<FenxResponse> {
-    const attemptSignal = AbortSignal.any([
-      signal,
-      AbortSignal.timeout(this.settings.timeoutMs),
-    ]);
-    const res = await request(url, {
-      dispatcher: this.agent,
-      method: method as 'GET',
-      headers,
-      body,
-      signal: attemptSignal,
-    });
-    const text = await res.body.text();
-    return {
-      status: res.statusCode,
-      headers: res.headers as IncomingHttpHeaders,
-      body: parseBody(text),
-    };
+    const timeout = AbortSignal.timeout(this.settings.timeoutMs);
+    try {
+      const res = await request(url, {
+        dispatcher: this.agent,
+        method: method as 'GET',
+        headers,
+        body,
+        signal: AbortSignal.any([signal, timeout]),
+      });
+      const text = await res.body.text();
+      return {
+        status: res.statusCode,
+        headers: res.headers as IncomingHttpHeaders,
+        body: parseBody(text),
+      };
+    } catch (err) {
+      if (timeout.aborted && !signal.aborted) throw new AttemptTimeout(err);
+      throw err;
+    }
   }
 
   private classify(err: unknown, signal: AbortSignal): Failure {
     if (signal.aborted) return { reason: 'aborted', notSent: false };
-    const code =
-      isRecord(err) || err instanceof Error
-        ? (err as { code?: unknown }).code
-        : undefined;
-    const name = err instanceof Error ? err.name : '';
+    if (err instanceof AttemptTimeout)
+      return { reason: 'timeout', notSent: false };
+    // Duck-typed: errors raised inside Node or undici may come from another realm (jest's sandbox).
+    const code = isRecord(err) ? err['code'] : undefined;
     const notSent = typeof code === 'string' && NOT_SENT_CODES.has(code);
-    if (
-      (typeof code === 'string' && TIMEOUT_CODES.has(code)) ||
-      name === 'TimeoutError' ||
-      (err instanceof Error &&
-        err.cause instanceof Error &&
-        err.cause.name === 'TimeoutError')
-    )
-      return { reason: 'timeout', notSent };
-    // An abort we did not ask for can only be the per-attempt timeout signal.
-    if (name === 'AbortError' || code === 'UND_ERR_ABORTED')
+    if (typeof code === 'string' && TIMEOUT_CODES.has(code))
       return { reason: 'timeout', notSent };
     return { reason: 'network', notSent };
   }
