@@ -7,4 +7,15 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'html'],
   coverageDirectory: '../../coverage/libs/fenx-client',
+  collectCoverage: true,
+  collectCoverageFrom: [
+    'src/**/*.ts',
+    '!src/**/*.spec.ts',
+    '!src/**/test/**',
+    '!src/index.ts',
+  ],
+  coverageReporters: ['text-summary', 'lcov'],
+  coverageThreshold: {
+    global: { lines: 90, statements: 90, functions: 90, branches: 80 },
+  },
 };

@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { FenxClient } from './fenx-client';
 import {
   acquireSharedRateLimiter,
   FenxRateLimiter,
+  StartWindow,
 } from './fenx-rate-limiter';
 import { FakeFenx, json, ok, TestClock } from './test/fake-fenx';
 
@@ -144,5 +146,41 @@ describe('FenxRateLimiter', () => {
     const fresh = acquireSharedRateLimiter('k', settings);
     expect(fresh.limiter).not.toBe(one.limiter);
     await fresh.release();
+  });
+});
+
+describe('StartWindow', () => {
+  it('admits `limit` starts per window and says how long the next must wait', () => {
+    const w = new StartWindow(3, 1000);
+    for (const t of [0, 10, 20]) {
+      expect(w.waitMs(t)).toBe(0);
+      w.record(t);
+    }
+    expect(w.waitMs(500)).toBe(500);
+    expect(w.waitMs(999)).toBe(1);
+    expect(w.waitMs(1000)).toBe(0);
+    w.record(1000);
+    expect(w.waitMs(1005)).toBe(5);
+  });
+
+  it('never lets `limit + 1` recorded starts into one window (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 20 }),
+        fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 200 }),
+        (limit, gaps) => {
+          const w = new StartWindow(limit, 1000);
+          const starts: number[] = [];
+          let now = 0;
+          for (const gap of gaps) {
+            now += gap;
+            now += Math.max(0, w.waitMs(now));
+            w.record(now);
+            starts.push(now);
+          }
+          return maxInAnyWindow(starts, 1000) <= limit;
+        },
+      ),
+    );
   });
 });

@@ -15,12 +15,37 @@ export interface FenxRateLimiterSettings {
 export const RATE_LIMIT_HEADROOM = 0.02;
 
 /**
+ * The start times of the last `limit` calls within `windowMs`: says how long a new start must wait so
+ * that no window of `windowMs` ever holds more than `limit` starts.
+ */
+export class StartWindow {
+  private readonly starts: number[] = [];
+
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs = 1000,
+  ) {}
+
+  waitMs(now: number): number {
+    while (this.starts.length > 0 && now - this.starts[0] >= this.windowMs)
+      this.starts.shift();
+    if (this.starts.length < this.limit) return 0;
+    return this.starts[0] + this.windowMs - now;
+  }
+
+  record(now: number): void {
+    this.starts.push(now);
+  }
+}
+
+/**
  * The process-wide budget for FenX calls: at most `ratePerSecond` starts in any 1-s window and at most
  * `maxConcurrency` in flight, enforced together by one Bottleneck (its `minTime` and `maxConcurrent`
  * are checked atomically when a job starts), plus a pause that a 429 imposes on every caller.
  */
 export class FenxRateLimiter {
   private readonly bottleneck: Bottleneck;
+  private readonly window?: StartWindow;
   private pausedUntil = 0;
 
   constructor(
@@ -35,6 +60,8 @@ export class FenxRateLimiter {
       maxConcurrent: Math.floor(settings.maxConcurrency),
       minTime: (1000 / settings.ratePerSecond) * (1 + RATE_LIMIT_HEADROOM),
     });
+    if (settings.ratePerSecond >= 1)
+      this.window = new StartWindow(Math.floor(settings.ratePerSecond));
   }
 
   /** Runs `fn` when the budget allows; the returned promise settles as `fn`'s does. */
@@ -42,8 +69,23 @@ export class FenxRateLimiter {
     return this.bottleneck.schedule(async () => {
       const wait = this.pausedUntil - this.clock.now();
       if (wait > 0) await this.clock.sleep(wait);
+      await this.admit();
       return fn();
     });
+  }
+
+  /**
+   * Bottleneck spaces the *planned* starts; a timer that fires late can still bunch the actual ones.
+   * Checking the actual start times against a 1-s window makes the limit hold for real starts.
+   */
+  private async admit(): Promise<void> {
+    if (!this.window) return;
+    for (;;) {
+      const wait = this.window.waitMs(performance.now());
+      if (wait <= 0) break;
+      await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
+    }
+    this.window.record(performance.now());
   }
 
   /** After a 429: FenX refuses the whole tenant until its window ends, so every caller waits. */
