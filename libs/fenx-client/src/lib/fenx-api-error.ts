@@ -40,7 +40,8 @@ export class FenxApiError extends Error {
   readonly messages: FenxMessage[];
 
   constructor(init: FenxApiErrorInit) {
-    const what = init.status !== undefined ? `HTTP ${init.status}` : init.reason;
+    const what =
+      init.status !== undefined ? `HTTP ${init.status}` : init.reason;
     const code = init.errorCode ? ` ${init.errorCode}` : '';
     const texts = (init.messages ?? [])
       .map((m) => m.message)

@@ -198,11 +198,47 @@ describe('FenxClient authentication and headers', () => {
     expect(clock.sleeps[1]).toBe(3000);
   });
 
+  it('retries an unreachable token endpoint, then fails with reason network', async () => {
+    const dead = await FakeFenx.start();
+    const tokenUrl = `${dead.baseUrl}/connect/token`;
+    await dead.close();
+    const c = fake.client({ tokenUrl, maxRetries: 1 }, { clock });
+    try {
+      await expect(c.getEntity('e-1')).rejects.toMatchObject({
+        reason: 'network',
+        path: '/connect/token',
+        attempts: 2,
+      });
+      expect(fake.requests).toHaveLength(0);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('keeps a non-JSON error body out of the messages', async () => {
+    fake.on('GET', ENTITY, (_req, res) => {
+      res.writeHead(502, { 'content-type': 'text/html' });
+      res.end('<html>Bad gateway</html>');
+    });
+    const c = fake.client({ maxRetries: 0 }, { clock });
+    try {
+      await expect(c.getEntity('e-1')).rejects.toMatchObject({
+        status: 502,
+        messages: [],
+        errorCode: undefined,
+      });
+    } finally {
+      await c.close();
+    }
+  });
+
   it('never puts the token or secret into an error message', async () => {
     fake.on('GET', ENTITY, (_req, res) =>
       json(res, 400, {
         data: null,
-        messages: [{ message: 'Bad id', type: 'Error', errorCode: 'BAD_REQUEST' }],
+        messages: [
+          { message: 'Bad id', type: 'Error', errorCode: 'BAD_REQUEST' },
+        ],
       }),
     );
     const error = (await client

@@ -4,8 +4,7 @@ import { FakeFenx, json, ok, RecordedRequest } from './test/fake-fenx';
 
 const JOURNEY = '/journeyquery/api/journey-instance/j-1';
 const SEARCH = '/journeyquery/api/journey-instance/search';
-const CONFLICTS =
-  '/entitydatacommand/api/v2/entity/e-1/draft/d-1/conflicts';
+const CONFLICTS = '/entitydatacommand/api/v2/entity/e-1/draft/d-1/conflicts';
 const WEBHOOKS = '/webhooks/v1/webhooks';
 
 const journey = {
@@ -48,7 +47,10 @@ describe('FenxClient endpoints', () => {
     beforeEach(() => {
       fake.on('GET', JOURNEY, (req, res) => {
         if (req.headers['if-none-match'] === '"v7"')
-          return json(res, 304, undefined, { etag: '"v7"', 'retry-after': '30' });
+          return json(res, 304, undefined, {
+            etag: '"v7"',
+            'retry-after': '30',
+          });
         json(res, 200, ok(journey), { etag: '"v7"' });
       });
     });
@@ -65,7 +67,9 @@ describe('FenxClient endpoints', () => {
         etag: '"v7"',
         retryAfterSeconds: 30,
       });
-      expect(fake.calls('GET', JOURNEY)[0].headers['if-none-match']).toBe('"v7"');
+      expect(fake.calls('GET', JOURNEY)[0].headers['if-none-match']).toBe(
+        '"v7"',
+      );
     });
 
     it('answers not-found for an unknown id', async () => {
@@ -97,13 +101,17 @@ describe('FenxClient endpoints', () => {
 
     it('pages through the journeys of an entity', async () => {
       const pages: Record<string, unknown> = {
-        first: ok({ items: [{ id: 'j-1' }, { id: 'j-2' }], nextPaginationToken: 'p2' }),
+        first: ok({
+          items: [{ id: 'j-1' }, { id: 'j-2' }],
+          nextPaginationToken: 'p2',
+        }),
         p2: ok({ items: [{ id: 'j-3' }], nextPaginationToken: 'p3' }),
         p3: ok({ items: [{ id: 'j-4' }], nextPaginationToken: '' }),
       };
       fake.on('POST', SEARCH, (req, res) => {
-        const token = (req.body as { data: { options: { paginationToken?: string } } })
-          .data.options.paginationToken;
+        const token = (
+          req.body as { data: { options: { paginationToken?: string } } }
+        ).data.options.paginationToken;
         json(res, 200, pages[token ?? 'first']);
       });
 
@@ -112,14 +120,28 @@ describe('FenxClient endpoints', () => {
       expect(found.map((j) => j.id)).toEqual(['j-1', 'j-2', 'j-3', 'j-4']);
       expect(fake.calls('POST', SEARCH).map((r) => r.body)).toEqual([
         { data: { entityId: 'e-1', options: { pageSize: 2 } } },
-        { data: { entityId: 'e-1', options: { paginationToken: 'p2', pageSize: 2 } } },
-        { data: { entityId: 'e-1', options: { paginationToken: 'p3', pageSize: 2 } } },
+        {
+          data: {
+            entityId: 'e-1',
+            options: { paginationToken: 'p2', pageSize: 2 },
+          },
+        },
+        {
+          data: {
+            entityId: 'e-1',
+            options: { paginationToken: 'p3', pageSize: 2 },
+          },
+        },
       ]);
     });
 
     it('stops when FenX repeats a pagination token instead of looping forever', async () => {
       fake.on('POST', SEARCH, (_req, res) =>
-        json(res, 200, ok({ items: [{ id: 'j-1' }], nextPaginationToken: 'same' })),
+        json(
+          res,
+          200,
+          ok({ items: [{ id: 'j-1' }], nextPaginationToken: 'same' }),
+        ),
       );
       await expect(client.searchJourneysByEntity('e-1')).rejects.toMatchObject({
         reason: 'invalid-response',
@@ -138,23 +160,46 @@ describe('FenxClient endpoints', () => {
           addresses: {
             type: 'Collection',
             dataGroupId: 'g',
-            collections: { c1: { properties: { city: { type: 'Single', value: 'Dublin' } } } },
+            collections: {
+              c1: { properties: { city: { type: 'Single', value: 'Dublin' } } },
+            },
           },
         },
       };
-      const draft = { sourceEntityId: 'e-1', sourceEntityVersion: 3, status: 'InProgress' };
+      const draft = {
+        sourceEntityId: 'e-1',
+        sourceEntityVersion: 3,
+        status: 'InProgress',
+      };
       const changes = [
-        { dataKey: 'legalName', existingValue: null, newValue: { type: 'Single', value: 'ACME Ltd' }, changeType: 'Modified' },
+        {
+          dataKey: 'legalName',
+          existingValue: null,
+          newValue: { type: 'Single', value: 'ACME Ltd' },
+          changeType: 'Modified',
+        },
       ];
       fake
-        .on('GET', '/entitydataquery/api/v2/entity/e-1', (_q, r) => json(r, 200, ok(entity)))
-        .on('GET', '/entitydataquery/api/v2/entity/e-1/draft/d-1', (_q, r) => json(r, 200, ok(draft)))
-        .on('GET', '/entitydataquery/api/v2/entity/proposedchanges/draft/d-1', (_q, r) =>
-          json(r, 200, ok(changes)),
+        .on('GET', '/entitydataquery/api/v2/entity/e-1', (_q, r) =>
+          json(r, 200, ok(entity)),
+        )
+        .on('GET', '/entitydataquery/api/v2/entity/e-1/draft/d-1', (_q, r) =>
+          json(r, 200, ok(draft)),
+        )
+        .on(
+          'GET',
+          '/entitydataquery/api/v2/entity/proposedchanges/draft/d-1',
+          (_q, r) => json(r, 200, ok(changes)),
         );
 
-      await expect(client.getEntity('e-1')).resolves.toEqual({ status: 'ok', entity });
-      await expect(client.getDraft('e-1', 'd-1')).resolves.toEqual({ status: 'ok', draft });
+      await expect(client.getEntity('e-1')).resolves.toEqual({
+        status: 'ok',
+        entity,
+      });
+      await expect(client.getDraft('e-1', 'd-1')).resolves.toEqual({
+        status: 'ok',
+        draft,
+      });
       await expect(client.getProposedChanges('d-1')).resolves.toEqual({
         status: 'ok',
         changes,
@@ -162,8 +207,12 @@ describe('FenxClient endpoints', () => {
     });
 
     it('answers not-found for unknown entities, drafts and change sets', async () => {
-      await expect(client.getEntity('x')).resolves.toEqual({ status: 'not-found' });
-      await expect(client.getDraft('x', 'y')).resolves.toEqual({ status: 'not-found' });
+      await expect(client.getEntity('x')).resolves.toEqual({
+        status: 'not-found',
+      });
+      await expect(client.getDraft('x', 'y')).resolves.toEqual({
+        status: 'not-found',
+      });
       await expect(client.getProposedChanges('y')).resolves.toEqual({
         status: 'not-found',
       });
@@ -171,14 +220,26 @@ describe('FenxClient endpoints', () => {
 
     it('rejects malformed entity answers', async () => {
       fake
-        .on('GET', '/entitydataquery/api/v2/entity/e-1', (_q, r) => json(r, 200, ok('text')))
-        .on('GET', '/entitydataquery/api/v2/entity/e-1/draft/d-1', (_q, r) => json(r, 200, ok(7)))
-        .on('GET', '/entitydataquery/api/v2/entity/proposedchanges/draft/d-1', (_q, r) =>
-          json(r, 200, ok({})),
+        .on('GET', '/entitydataquery/api/v2/entity/e-1', (_q, r) =>
+          json(r, 200, ok('text')),
+        )
+        .on('GET', '/entitydataquery/api/v2/entity/e-1/draft/d-1', (_q, r) =>
+          json(r, 200, ok(7)),
+        )
+        .on(
+          'GET',
+          '/entitydataquery/api/v2/entity/proposedchanges/draft/d-1',
+          (_q, r) => json(r, 200, ok({})),
         );
-      await expect(client.getEntity('e-1')).rejects.toBeInstanceOf(FenxApiError);
-      await expect(client.getDraft('e-1', 'd-1')).rejects.toBeInstanceOf(FenxApiError);
-      await expect(client.getProposedChanges('d-1')).rejects.toBeInstanceOf(FenxApiError);
+      await expect(client.getEntity('e-1')).rejects.toBeInstanceOf(
+        FenxApiError,
+      );
+      await expect(client.getDraft('e-1', 'd-1')).rejects.toBeInstanceOf(
+        FenxApiError,
+      );
+      await expect(client.getProposedChanges('d-1')).rejects.toBeInstanceOf(
+        FenxApiError,
+      );
     });
   });
 
@@ -187,7 +248,9 @@ describe('FenxClient endpoints', () => {
 
     it('answers accepted on 202 and sends the body in FenX’s envelope', async () => {
       fake.on('PUT', CONFLICTS, (_q, r) => json(r, 202));
-      await expect(client.checkConflicts('e-1', 'd-1', request)).resolves.toEqual({
+      await expect(
+        client.checkConflicts('e-1', 'd-1', request),
+      ).resolves.toEqual({
         status: 'accepted',
       });
       expect(fake.calls('PUT', CONFLICTS)[0].body).toEqual({ data: request });
@@ -201,9 +264,14 @@ describe('FenxClient endpoints', () => {
         },
       };
       fake.on('PUT', CONFLICTS, (_q, r) =>
-        json(r, 409, { data: { entityVersion: 14, dataConflicts }, messages: null }),
+        json(r, 409, {
+          data: { entityVersion: 14, dataConflicts },
+          messages: null,
+        }),
       );
-      await expect(client.checkConflicts('e-1', 'd-1', request)).resolves.toEqual({
+      await expect(
+        client.checkConflicts('e-1', 'd-1', request),
+      ).resolves.toEqual({
         status: 'conflict',
         entityVersion: 14,
         conflicts: dataConflicts,
@@ -215,14 +283,24 @@ describe('FenxClient endpoints', () => {
       fake.on('PUT', CONFLICTS, (_q, r) =>
         json(r, 409, {
           data: null,
-          messages: [{ message: 'Draft conflicts', type: 'Error', errorCode: 'CONFLICT' }],
+          messages: [
+            {
+              message: 'Draft conflicts',
+              type: 'Error',
+              errorCode: 'CONFLICT',
+            },
+          ],
         }),
       );
-      await expect(client.checkConflicts('e-1', 'd-1', request)).resolves.toEqual({
+      await expect(
+        client.checkConflicts('e-1', 'd-1', request),
+      ).resolves.toEqual({
         status: 'conflict',
         entityVersion: undefined,
         conflicts: {},
-        messages: [{ message: 'Draft conflicts', type: 'Error', errorCode: 'CONFLICT' }],
+        messages: [
+          { message: 'Draft conflicts', type: 'Error', errorCode: 'CONFLICT' },
+        ],
       });
     });
 
@@ -236,8 +314,10 @@ describe('FenxClient endpoints', () => {
   });
 
   describe('reports', () => {
-    const ENTITY_REPORT = '/reportingquery/api/entity-report/entity-updated-report';
-    const JOURNEY_REPORT = '/reportingquery/api/journey-report/journey-updated-report';
+    const ENTITY_REPORT =
+      '/reportingquery/api/entity-report/entity-updated-report';
+    const JOURNEY_REPORT =
+      '/reportingquery/api/journey-report/journey-updated-report';
 
     it('posts the period in UTC and returns the rows as sent', async () => {
       const rows = [{ entityId: 'e-1', Extra: 1 }, { EntityId: 'e-2' }];
@@ -261,7 +341,10 @@ describe('FenxClient endpoints', () => {
       fake.on('POST', JOURNEY_REPORT, (_q, r) =>
         json(r, 200, ok({ items: [{ journeyId: 'j-1' }], total: 1 })),
       );
-      const result = await client.journeyUpdatedReport('2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z');
+      const result = await client.journeyUpdatedReport(
+        '2026-01-01T00:00:00Z',
+        '2026-01-02T00:00:00Z',
+      );
       expect(result.rows).toEqual([{ journeyId: 'j-1' }]);
     });
 
@@ -270,14 +353,17 @@ describe('FenxClient endpoints', () => {
         json(r, 200, ok({ a: [1], b: [2] })),
       );
       await expect(
-        client.journeyUpdatedReport('2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z'),
+        client.journeyUpdatedReport(
+          '2026-01-01T00:00:00Z',
+          '2026-01-02T00:00:00Z',
+        ),
       ).rejects.toMatchObject({ reason: 'invalid-response' });
     });
 
     it('rejects a period that is not a date', async () => {
-      await expect(client.entityUpdatedReport('yesterday', new Date())).rejects.toThrow(
-        RangeError,
-      );
+      await expect(
+        client.entityUpdatedReport('yesterday', new Date()),
+      ).rejects.toThrow(RangeError);
     });
   });
 
@@ -306,8 +392,12 @@ describe('FenxClient endpoints', () => {
         .on('GET', NEXT, (_q, r) =>
           json(r, 200, { batchId: 'b-1', notifications, moreAvailable: true }),
         )
-        .on('POST', '/eventnotifications/v2/journey/b-1/complete', (_q, r) => json(r, 200))
-        .on('PUT', '/eventnotifications/v2/journey/discardAll', (_q, r) => json(r, 200));
+        .on('POST', '/eventnotifications/v2/journey/b-1/complete', (_q, r) =>
+          json(r, 200),
+        )
+        .on('PUT', '/eventnotifications/v2/journey/discardAll', (_q, r) =>
+          json(r, 200),
+        );
 
       await expect(client.nextNotifications('journey')).resolves.toEqual({
         status: 'batch',
@@ -317,7 +407,9 @@ describe('FenxClient endpoints', () => {
       });
       await client.completeBatch('journey', 'b-1');
       await client.discardAll('journey');
-      expect(fake.requests.map((r: RecordedRequest) => `${r.method} ${r.path}`)).toEqual([
+      expect(
+        fake.requests.map((r: RecordedRequest) => `${r.method} ${r.path}`),
+      ).toEqual([
         `GET ${NEXT}`,
         'POST /eventnotifications/v2/journey/b-1/complete',
         'PUT /eventnotifications/v2/journey/discardAll',
@@ -328,7 +420,11 @@ describe('FenxClient endpoints', () => {
       let n = 0;
       fake.on('GET', NEXT, (_q, r) =>
         n++ === 0
-          ? json(r, 200, ok({ batchId: 'b-2', notifications: [], moreAvailable: false }))
+          ? json(
+              r,
+              200,
+              ok({ batchId: 'b-2', notifications: [], moreAvailable: false }),
+            )
           : json(r, 200, { notifications: [] }),
       );
       await expect(client.nextNotifications('journey')).resolves.toMatchObject({
@@ -341,7 +437,9 @@ describe('FenxClient endpoints', () => {
     });
 
     it('rejects a batch without an id', async () => {
-      fake.on('GET', NEXT, (_q, r) => json(r, 200, { notifications: [{ id: 'n' }] }));
+      fake.on('GET', NEXT, (_q, r) =>
+        json(r, 200, { notifications: [{ id: 'n' }] }),
+      );
       await expect(client.nextNotifications('journey')).rejects.toMatchObject({
         reason: 'invalid-response',
       });
@@ -356,7 +454,14 @@ describe('FenxClient endpoints', () => {
       enabled: true,
       status: 'Enabled',
       eventTypes: ['*'],
-      deliveries: [{ when: '2026-01-01T00:00:00Z', notificationId: 'n', status: 'Successful', httpStatusCode: 200 }],
+      deliveries: [
+        {
+          when: '2026-01-01T00:00:00Z',
+          notificationId: 'n',
+          status: 'Successful',
+          httpStatusCode: 200,
+        },
+      ],
     };
     const input = {
       name: 'radar',
@@ -375,11 +480,19 @@ describe('FenxClient endpoints', () => {
         .on('PUT', `${WEBHOOKS}/w-1`, (_q, r) => json(r, 200))
         .on('DELETE', `${WEBHOOKS}/w-1`, (_q, r) => json(r, 204))
         .on('GET', `${WEBHOOKS}/w-1/test`, (_q, r) =>
-          json(r, 200, { delivery: { status: 'Successful', httpStatusCode: 200 } }),
+          json(r, 200, {
+            delivery: { status: 'Successful', httpStatusCode: 200 },
+          }),
         )
         .on('GET', `${WEBHOOKS}/event-notification-types`, (_q, r) =>
           json(r, 200, {
-            eventTypes: [{ eventType: 'journey:taskcompleted', title: 'Task completed', example: {} }],
+            eventTypes: [
+              {
+                eventType: 'journey:taskcompleted',
+                title: 'Task completed',
+                example: {},
+              },
+            ],
           }),
         );
     });
@@ -388,32 +501,57 @@ describe('FenxClient endpoints', () => {
       await expect(client.listWebhooks()).resolves.toEqual([hook]);
       await expect(client.createWebhook(input)).resolves.toBe('w-2');
       expect(fake.calls('POST', WEBHOOKS)[0].body).toEqual(input);
-      await expect(client.getWebhook('w-1')).resolves.toEqual({ status: 'ok', webhook: hook });
-      await expect(client.updateWebhook('w-1', { ...input, secret: undefined })).resolves.toEqual({
+      await expect(client.getWebhook('w-1')).resolves.toEqual({
+        status: 'ok',
+        webhook: hook,
+      });
+      await expect(
+        client.updateWebhook('w-1', { ...input, secret: undefined }),
+      ).resolves.toEqual({
         status: 'ok',
       });
-      expect(fake.calls('PUT', `${WEBHOOKS}/w-1`)[0].body).not.toHaveProperty('secret');
+      expect(fake.calls('PUT', `${WEBHOOKS}/w-1`)[0].body).not.toHaveProperty(
+        'secret',
+      );
       await expect(client.testWebhook('w-1')).resolves.toEqual({
         status: 'Successful',
         httpStatusCode: 200,
       });
       await expect(client.eventNotificationTypes()).resolves.toEqual([
-        { eventType: 'journey:taskcompleted', title: 'Task completed', example: {} },
+        {
+          eventType: 'journey:taskcompleted',
+          title: 'Task completed',
+          example: {},
+        },
       ]);
-      await expect(client.deleteWebhook('w-1')).resolves.toEqual({ status: 'ok' });
+      await expect(client.deleteWebhook('w-1')).resolves.toEqual({
+        status: 'ok',
+      });
     });
 
     it('answers not-found for an unknown webhook', async () => {
-      await expect(client.getWebhook('w-9')).resolves.toEqual({ status: 'not-found' });
-      await expect(client.updateWebhook('w-9', input)).resolves.toEqual({ status: 'not-found' });
-      await expect(client.deleteWebhook('w-9')).resolves.toEqual({ status: 'not-found' });
+      await expect(client.getWebhook('w-9')).resolves.toEqual({
+        status: 'not-found',
+      });
+      await expect(client.updateWebhook('w-9', input)).resolves.toEqual({
+        status: 'not-found',
+      });
+      await expect(client.deleteWebhook('w-9')).resolves.toEqual({
+        status: 'not-found',
+      });
     });
 
     it('reports FenX’s refusal of an eleventh webhook', async () => {
       fake.on('POST', WEBHOOKS, (_q, r) =>
         json(r, 400, {
           data: null,
-          messages: [{ message: 'Maximum of 10 webhooks', type: 'Error', errorCode: 'VALIDATION' }],
+          messages: [
+            {
+              message: 'Maximum of 10 webhooks',
+              type: 'Error',
+              errorCode: 'VALIDATION',
+            },
+          ],
         }),
       );
       await expect(client.createWebhook(input)).rejects.toMatchObject({
@@ -428,7 +566,9 @@ describe('FenxClient endpoints', () => {
         .on('POST', WEBHOOKS, (_q, r) => json(r, 200, {}))
         .on('GET', `${WEBHOOKS}/w-1`, (_q, r) => json(r, 200, {}))
         .on('GET', `${WEBHOOKS}/w-1/test`, (_q, r) => json(r, 200, {}))
-        .on('GET', `${WEBHOOKS}/event-notification-types`, (_q, r) => json(r, 200, {}));
+        .on('GET', `${WEBHOOKS}/event-notification-types`, (_q, r) =>
+          json(r, 200, {}),
+        );
       for (const call of [
         () => client.listWebhooks(),
         () => client.createWebhook(input),
@@ -436,12 +576,16 @@ describe('FenxClient endpoints', () => {
         () => client.testWebhook('w-1'),
         () => client.eventNotificationTypes(),
       ])
-        await expect(call()).rejects.toMatchObject({ reason: 'invalid-response' });
+        await expect(call()).rejects.toMatchObject({
+          reason: 'invalid-response',
+        });
     });
   });
 
   it('offers the same machinery for endpoints without a typed method', async () => {
-    fake.on('GET', '/documentquery/api/x', (_q, r) => json(r, 200, ok({ a: 1 })));
+    fake.on('GET', '/documentquery/api/x', (_q, r) =>
+      json(r, 200, ok({ a: 1 })),
+    );
     const res = await client.call({
       method: 'GET',
       route: '/documentquery/api/x',

@@ -4,13 +4,7 @@ import { FenxApiError } from './fenx-api-error';
 import { FenxClient } from './fenx-client';
 import type { FenxRequestEvent } from './fenx-listener';
 import { backoffDelayMs, seededRandom } from './retry-policy';
-import {
-  errorEnvelope,
-  FakeFenx,
-  json,
-  ok,
-  TestClock,
-} from './test/fake-fenx';
+import { errorEnvelope, FakeFenx, json, ok, TestClock } from './test/fake-fenx';
 
 const JOURNEY = '/journeyquery/api/journey-instance/j-1';
 const JOURNEY_BODY = ok({ id: 'j-1', status: 'In Progress', stages: [] });
@@ -72,9 +66,21 @@ describe('FenxClient retries', () => {
     // Full jitter: each wait lies below its exponential ceiling.
     clock.sleeps.forEach((ms, i) => expect(ms).toBeLessThan(100 * 2 ** i));
     expect(events.filter((e) => e.kind === 'api')).toEqual([
-      expect.objectContaining({ status: 503, outcome: 'server-error', attempt: 1 }),
-      expect.objectContaining({ status: 500, outcome: 'server-error', attempt: 2 }),
-      expect.objectContaining({ status: 502, outcome: 'server-error', attempt: 3 }),
+      expect.objectContaining({
+        status: 503,
+        outcome: 'server-error',
+        attempt: 1,
+      }),
+      expect.objectContaining({
+        status: 500,
+        outcome: 'server-error',
+        attempt: 2,
+      }),
+      expect.objectContaining({
+        status: 502,
+        outcome: 'server-error',
+        attempt: 3,
+      }),
       expect.objectContaining({
         status: 200,
         outcome: 'ok',
@@ -96,7 +102,9 @@ describe('FenxClient retries', () => {
       reason: 'http-status',
       status: 500,
       errorCode: 'INTERNAL_SERVER_ERROR',
-      messages: [{ message: 'Boom', type: 'Error', errorCode: 'INTERNAL_SERVER_ERROR' }],
+      messages: [
+        { message: 'Boom', type: 'Error', errorCode: 'INTERNAL_SERVER_ERROR' },
+      ],
       method: 'GET',
       path: JOURNEY,
       attempts: 3,
@@ -155,6 +163,15 @@ describe('FenxClient retries', () => {
     expect(clock.sleeps).toEqual([1000]);
   });
 
+  it('waits at most a minute per 429, however long Retry-After is', async () => {
+    fake.sequence('GET', JOURNEY, [
+      { status: 429, headers: { 'retry-after': '3600' } },
+      { status: 200, body: JOURNEY_BODY },
+    ]);
+    await client().getJourney('j-1');
+    expect(clock.sleeps).toEqual([60000]);
+  });
+
   it('gives up after maxRateLimitRetries 429s', async () => {
     fake.sequence('GET', JOURNEY, [
       { status: 429, headers: { 'retry-after': '1' } },
@@ -204,11 +221,9 @@ describe('FenxClient retries', () => {
     expect(error).toBeInstanceOf(FenxApiError);
     expect(error).toMatchObject({ reason: 'network', attempts: 3 });
     expect(clock.sleeps).toHaveLength(2);
-    expect(events.filter((e) => e.kind === 'api').map((e) => e.outcome)).toEqual([
-      'network-error',
-      'network-error',
-      'network-error',
-    ]);
+    expect(
+      events.filter((e) => e.kind === 'api').map((e) => e.outcome),
+    ).toEqual(['network-error', 'network-error', 'network-error']);
   });
 
   it('does not repeat a webhook creation after a 5xx (it may exist already)', async () => {

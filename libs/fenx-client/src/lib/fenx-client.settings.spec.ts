@@ -15,7 +15,9 @@ const REQUIRED = {
 
 describe('FenxClientEnv', () => {
   it('defaults to the test-tenant limits and derives the token URL', () => {
-    const settings = fenxClientSettingsFrom(validateEnv(FenxClientEnv, REQUIRED));
+    const settings = fenxClientSettingsFrom(
+      validateEnv(FenxClientEnv, REQUIRED),
+    );
     expect(settings).toEqual({
       ...FENX_CLIENT_DEFAULTS,
       baseUrl: 'http://localhost:4010',

@@ -157,9 +157,7 @@ export class FenxClient implements OnModuleDestroy {
       return {
         status: 'not-modified',
         etag: etag ?? options.etag,
-        retryAfterSeconds: Number.isFinite(retryAfter)
-          ? retryAfter
-          : undefined,
+        retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined,
       };
     }
     const data = dataOf(res.body);
@@ -337,7 +335,8 @@ export class FenxClient implements OnModuleDestroy {
       `/eventnotifications/v2/${enc(feed)}/next`,
     );
     const res = await this.http.call(spec, options);
-    if (res.status === 204 || res.body === undefined) return { status: 'empty' };
+    if (res.status === 204 || res.body === undefined)
+      return { status: 'empty' };
     const holder = holderOf(res.body, 'notifications');
     const notifications = holder['notifications'];
     const batchId = holder['batchId'];
@@ -387,7 +386,11 @@ export class FenxClient implements OnModuleDestroy {
   // ---- Webhook admin --------------------------------------------------------------------------------
 
   async listWebhooks(options: FenxCallOptions = {}): Promise<Webhook[]> {
-    const spec = this.spec('GET', '/webhooks/v1/webhooks', '/webhooks/v1/webhooks');
+    const spec = this.spec(
+      'GET',
+      '/webhooks/v1/webhooks',
+      '/webhooks/v1/webhooks',
+    );
     const res = await this.http.call(spec, options);
     const list = holderOf(res.body, 'webHooks')['webHooks'] ?? dataOf(res.body);
     if (!Array.isArray(list)) throw this.invalid(spec, 'webHooks');
@@ -399,10 +402,15 @@ export class FenxClient implements OnModuleDestroy {
     input: WebhookInput,
     options: FenxCallOptions = {},
   ): Promise<string> {
-    const spec = this.spec('POST', '/webhooks/v1/webhooks', '/webhooks/v1/webhooks', {
-      body: input,
-      idempotent: false,
-    });
+    const spec = this.spec(
+      'POST',
+      '/webhooks/v1/webhooks',
+      '/webhooks/v1/webhooks',
+      {
+        body: input,
+        idempotent: false,
+      },
+    );
     const res = await this.http.call(spec, options);
     const id = holderOf(res.body, 'webhookId')['webhookId'];
     if (typeof id !== 'string') throw this.invalid(spec, 'a webhookId');
@@ -417,7 +425,8 @@ export class FenxClient implements OnModuleDestroy {
     const res = await this.http.call(spec, options);
     if (res.status === 404) return { status: 'not-found' };
     const webhook = holderOf(res.body, 'id');
-    if (typeof webhook['id'] !== 'string') throw this.invalid(spec, 'a webhook');
+    if (typeof webhook['id'] !== 'string')
+      throw this.invalid(spec, 'a webhook');
     return { status: 'ok', webhook: webhook as Webhook };
   }
 
@@ -482,7 +491,10 @@ export class FenxClient implements OnModuleDestroy {
    * Any other FenX call, with the same token, headers, limiter and retries. Statuses in
    * `spec.answers` are returned; other non-2xx statuses throw `FenxApiError`.
    */
-  call(spec: FenxRequestSpec, options: FenxCallOptions = {}): Promise<FenxResponse> {
+  call(
+    spec: FenxRequestSpec,
+    options: FenxCallOptions = {},
+  ): Promise<FenxResponse> {
     return this.http.call(spec, options);
   }
 

@@ -128,6 +128,37 @@ function pathOf(url: string): string {
   }
 }
 
+/** A longer Retry-After (FenX's hourly and daily command limits) is waited in steps, each a retry. */
+const MAX_RETRY_AFTER_MS = 60_000;
+
+/** A signal that follows its sources; `dispose` detaches it so short-lived signals are not retained. */
+function linkSignals(...sources: Array<AbortSignal | undefined>): {
+  signal: AbortSignal;
+  abort: () => void;
+  dispose: () => void;
+} {
+  const controller = new AbortController();
+  const listeners: Array<[AbortSignal, () => void]> = [];
+  for (const source of sources) {
+    if (!source) continue;
+    if (source.aborted) {
+      controller.abort(source.reason);
+      break;
+    }
+    const onAbort = () => controller.abort(source.reason);
+    source.addEventListener('abort', onAbort, { once: true });
+    listeners.push([source, onAbort]);
+  }
+  return {
+    signal: controller.signal,
+    abort: () => controller.abort(),
+    dispose: () => {
+      for (const [source, onAbort] of listeners)
+        source.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
 /** The per-attempt time limit fired (undici reports it as a plain abort). */
 class AttemptTimeout extends Error {
   constructor(cause: unknown) {
@@ -190,8 +221,20 @@ export class FenxHttp {
     spec: FenxRequestSpec,
     options: FenxCallOptions = {},
   ): Promise<FenxResponse> {
+    const linked = linkSignals(this.closing.signal, options.signal);
+    try {
+      return await this.attempts(spec, options, linked.signal);
+    } finally {
+      linked.dispose();
+    }
+  }
+
+  private async attempts(
+    spec: FenxRequestSpec,
+    options: FenxCallOptions,
+    signal: AbortSignal,
+  ): Promise<FenxResponse> {
     const url = this.settings.baseUrl + spec.path;
-    const signal = this.signalFor(options.signal);
     let attempt = 0;
     let serverRetries = 0;
     let rateLimitRetries = 0;
@@ -251,7 +294,10 @@ export class FenxHttp {
         rateLimitRetries < this.settings.maxRateLimitRetries
       ) {
         rateLimitRetries++;
-        const ms = retryAfterMs(res.headers['retry-after'], this.clock.now());
+        const ms = Math.min(
+          MAX_RETRY_AFTER_MS,
+          retryAfterMs(res.headers['retry-after'], this.clock.now()),
+        );
         this.limiter.pauseFor(ms);
         await this.wait(ms, signal, spec, attempt);
         continue;
@@ -344,7 +390,10 @@ export class FenxHttp {
         rateLimitRetries < this.settings.maxRateLimitRetries
       ) {
         rateLimitRetries++;
-        const ms = retryAfterMs(res.headers['retry-after'], this.clock.now());
+        const ms = Math.min(
+          MAX_RETRY_AFTER_MS,
+          retryAfterMs(res.headers['retry-after'], this.clock.now()),
+        );
         await this.wait(ms, signal, spec, attempt);
         continue;
       }
@@ -364,14 +413,21 @@ export class FenxHttp {
     body: string | undefined,
     signal: AbortSignal,
   ): Promise<FenxResponse> {
-    const timeout = AbortSignal.timeout(this.settings.timeoutMs);
+    // One controller per attempt, aborted by the caller, by close() or by the timer; listeners and
+    // the timer are removed afterwards (AbortSignal.any/timeout would keep them until they fire).
+    const attempt = linkSignals(signal);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      attempt.abort();
+    }, this.settings.timeoutMs);
     try {
       const res = await request(url, {
         dispatcher: this.agent,
         method: method as 'GET',
         headers,
         body,
-        signal: AbortSignal.any([signal, timeout]),
+        signal: attempt.signal,
       });
       const text = await res.body.text();
       return {
@@ -380,8 +436,11 @@ export class FenxHttp {
         body: parseBody(text),
       };
     } catch (err) {
-      if (timeout.aborted && !signal.aborted) throw new AttemptTimeout(err);
+      if (timedOut && !signal.aborted) throw new AttemptTimeout(err);
       throw err;
+    } finally {
+      clearTimeout(timer);
+      attempt.dispose();
     }
   }
 
@@ -417,12 +476,6 @@ export class FenxHttp {
     } catch (err) {
       throw this.failure(spec, attempts, 'aborted', undefined, err);
     }
-  }
-
-  private signalFor(caller?: AbortSignal): AbortSignal {
-    return caller
-      ? AbortSignal.any([caller, this.closing.signal])
-      : this.closing.signal;
   }
 
   private failure(

@@ -85,6 +85,21 @@ describe('rate limit and concurrency cap, measured at the server', () => {
     expect(fake.maxInFlight).toBe(2);
   });
 
+  it('uses a limiter of the caller’s own when given one', async () => {
+    fake.on('GET', ENTITY, (_q, r) => {
+      setTimeout(() => json(r, 200, ok({ id: 'e-1' })), 20);
+    });
+    const own = new FenxRateLimiter({ ratePerSecond: 1000, maxConcurrency: 1 });
+    const c = client({ maxConcurrency: 5 }, { rateLimiter: own });
+    // A second client with another budget is fine: the first is not in the shared registry.
+    const other = client({ maxConcurrency: 4 });
+
+    await Promise.all(Array.from({ length: 4 }, () => c.getEntity('e-1')));
+    expect(fake.maxInFlight).toBe(1);
+    await other.close();
+    await own.stop();
+  });
+
   it('refuses two budgets for one API and tenant', () => {
     client({ maxConcurrency: 2 });
     expect(() => client({ maxConcurrency: 3 })).toThrow(/disagree/);
@@ -114,7 +129,10 @@ describe('FenxRateLimiter', () => {
   });
 
   it('rejects queued calls when stopped', async () => {
-    const limiter = new FenxRateLimiter({ ratePerSecond: 1, maxConcurrency: 1 });
+    const limiter = new FenxRateLimiter({
+      ratePerSecond: 1,
+      maxConcurrency: 1,
+    });
     const first = limiter.schedule(async () => 'first');
     const second = limiter.schedule(async () => 'second');
     expect(limiter.pending).toBe(2);
@@ -167,7 +185,10 @@ describe('StartWindow', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 20 }),
-        fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 200 }),
+        fc.array(fc.integer({ min: 0, max: 50 }), {
+          minLength: 1,
+          maxLength: 200,
+        }),
         (limit, gaps) => {
           const w = new StartWindow(limit, 1000);
           const starts: number[] = [];

@@ -84,8 +84,17 @@ export interface JourneyInstance {
   cancellationReason?: string | null;
   journeyOwner?: { teamId?: string; ownerId?: string; [key: string]: unknown };
   version?: number;
-  stats?: { completed?: number; total?: number; progress?: number; [key: string]: unknown };
-  serviceLevelAgreement?: { status?: string; dueDate?: string; [key: string]: unknown } | null;
+  stats?: {
+    completed?: number;
+    total?: number;
+    progress?: number;
+    [key: string]: unknown;
+  };
+  serviceLevelAgreement?: {
+    status?: string;
+    dueDate?: string;
+    [key: string]: unknown;
+  } | null;
   /** Read as `[]` when FenX sends none. */
   stages: JourneyStage[];
   [key: string]: unknown;

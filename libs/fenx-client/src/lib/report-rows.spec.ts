@@ -38,17 +38,19 @@ describe('rowsOf', () => {
     [{ data: [{ a: 1 }, 'junk'] }, [{ a: 1 }]],
     [{ data: null }, []],
     [{ data: { rows: [{ a: 1 }] } }, [{ a: 1 }]],
-    [{ data: { records: [] , total: 0 } }, []],
+    [{ data: { records: [], total: 0 } }, []],
     [{ data: { whatever: [{ b: 2 }], count: 1 } }, [{ b: 2 }]],
     [[{ c: 3 }], [{ c: 3 }]],
   ])('%j → %j', (body, rows) => {
     expect(rowsOf(body)).toEqual(rows);
   });
 
-  it.each([[undefined], ['text'], [{ data: {} }], [{ data: { a: [], b: [] } }]])(
-    'cannot read %j',
-    (body) => {
-      expect(rowsOf(body)).toBeUndefined();
-    },
-  );
+  it.each([
+    [undefined],
+    ['text'],
+    [{ data: {} }],
+    [{ data: { a: [], b: [] } }],
+  ])('cannot read %j', (body) => {
+    expect(rowsOf(body)).toBeUndefined();
+  });
 });

@@ -8,7 +8,10 @@ import {
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { FenxClient } from '../fenx-client';
-import { fenxClientSettings, FenxClientSettings } from '../fenx-client.settings';
+import {
+  fenxClientSettings,
+  FenxClientSettings,
+} from '../fenx-client.settings';
 import type { FenxClientOptions } from '../fenx-http';
 import type { FenxClock } from '../retry-policy';
 
@@ -73,7 +76,11 @@ export class FakeFenx {
   sequence(
     method: string,
     path: string,
-    answers: Array<{ status: number; body?: unknown; headers?: Record<string, string> }>,
+    answers: Array<{
+      status: number;
+      body?: unknown;
+      headers?: Record<string, string>;
+    }>,
   ): this {
     let i = 0;
     return this.on(method, path, (_req, res) => {
@@ -122,7 +129,10 @@ export class FakeFenx {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
     const at = performance.now();
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
@@ -145,7 +155,8 @@ export class FakeFenx {
     };
     if (isToken) {
       this.tokenRequests.push(recorded);
-      if (this.tokenHandler) return void (await this.tokenHandler(recorded, res));
+      if (this.tokenHandler)
+        return void (await this.tokenHandler(recorded, res));
       return this.grantToken(recorded, res);
     }
     this.requests.push(recorded);
@@ -155,13 +166,21 @@ export class FakeFenx {
     if (req.headers['x-tenant-id'] !== TENANT)
       return json(res, 403, {
         data: null,
-        messages: [{ message: 'Unknown tenant', type: 'Forbidden', errorCode: 'FORBIDDEN' }],
+        messages: [
+          {
+            message: 'Unknown tenant',
+            type: 'Forbidden',
+            errorCode: 'FORBIDDEN',
+          },
+        ],
       });
     const handler = this.routes.get(`${recorded.method} ${path}`);
     if (!handler)
       return json(res, 404, {
         data: null,
-        messages: [{ message: 'Not found', type: 'Error', errorCode: 'NOT_FOUND' }],
+        messages: [
+          { message: 'Not found', type: 'Error', errorCode: 'NOT_FOUND' },
+        ],
       });
     await handler(recorded, res);
   }
