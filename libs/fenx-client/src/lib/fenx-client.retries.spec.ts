@@ -1,3 +1,4 @@
+import { waitFor } from '@fenx/testing';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { FenxApiError } from './fenx-api-error';
@@ -247,7 +248,9 @@ describe('FenxClient retries', () => {
     const pending = client({ timeoutMs: 5000 })
       .getJourney('j-1', { signal: controller.signal })
       .catch((e: unknown) => e);
-    await waitForRequests(fake, JOURNEY, 1);
+    await waitFor(() => fake.calls('GET', JOURNEY).length === 1, {
+      what: 'the request to reach FenX',
+    });
     controller.abort();
 
     await expect(pending).resolves.toMatchObject({
@@ -280,15 +283,3 @@ describe('FenxClient retries', () => {
     await expect(c.getJourney('j-1')).resolves.toMatchObject({ status: 'ok' });
   });
 });
-
-async function waitForRequests(
-  fake: FakeFenx,
-  path: string,
-  n: number,
-): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (fake.calls('GET', path).length < n) {
-    if (Date.now() > deadline) throw new Error(`no request to ${path}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
