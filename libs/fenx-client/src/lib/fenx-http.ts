@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { setMaxListeners } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, request } from 'undici';
 import { FenxApiError, FenxFailureReason } from './fenx-api-error';
@@ -185,6 +186,8 @@ export class FenxHttp {
     readonly settings: FenxClientSettings,
     options: FenxClientOptions = {},
   ) {
+    // Every call in flight or queued listens on this signal until it ends; that is not a leak.
+    setMaxListeners(0, this.closing.signal);
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.listener = options.listener;
