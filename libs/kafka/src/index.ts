@@ -3,3 +3,4 @@ export * from './lib/kafka-settings';
 export * from './lib/kafka-client';
 export * from './lib/kafka-producer';
 export * from './lib/batch-consumer';
+export * from './lib/messages';

@@ -1,6 +1,9 @@
 import {
   Consumer,
   ConsumerConfig,
+  ICustomPartitioner,
+  Message,
+  PartitionerArgs,
   Kafka,
   KafkaConfig,
   logCreator,
@@ -30,14 +33,27 @@ export function createKafka(settings: KafkaSettings, options: KafkaClientOptions
   return new Kafka(config);
 }
 
+/**
+ * Murmur2, as the Java client, so the same key lands on the same partition whoever produces it;
+ * a record's `partitionKey` (see OutgoingRecord) is hashed in place of its key when present.
+ */
+export const partitionKeyPartitioner: ICustomPartitioner = () => {
+  const murmur2 = Partitioners.DefaultPartitioner();
+  return (args: PartitionerArgs) => {
+    const partitionKey = (args.message as Message & { partitionKey?: string }).partitionKey;
+    return murmur2(
+      partitionKey === undefined ? args : { ...args, message: { ...args.message, key: partitionKey } },
+    );
+  };
+};
+
 export function createProducer(kafka: Kafka, settings: KafkaSettings): Producer {
   return kafka.producer({
     idempotent: settings.idempotent,
     // kafkajs keeps sequence numbers correct only with one request in flight per broker.
     maxInFlightRequests: settings.idempotent ? 1 : undefined,
     allowAutoTopicCreation: false,
-    // Murmur2, as the Java client: the same key lands on the same partition whoever produces it.
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: partitionKeyPartitioner,
   });
 }
 

@@ -5,6 +5,11 @@ import { TopicName } from './topics';
 
 export interface OutgoingRecord {
   key: string;
+  /**
+   * Chooses the partition instead of `key` (same murmur2 hash), so that records with different
+   * compaction keys of one aggregate (e.g. an entity and its drafts) stay in order together.
+   */
+  partitionKey?: string;
   value: Buffer | string | null;
   headers?: IHeaders;
   /** Milliseconds since the epoch, as a string (Kafka's record timestamp). */

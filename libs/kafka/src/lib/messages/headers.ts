@@ -1,0 +1,31 @@
+import { IHeaders } from 'kafkajs';
+
+/** Header names the pipeline writes; values are UTF-8 strings. */
+export const HEADER = {
+  schema: 'fenx-schema',
+  origin: 'fenx-origin',
+  notificationId: 'fenx-notification-id',
+  eventType: 'fenx-event-type',
+  tenantId: 'fenx-tenant-id',
+  correlationId: 'fenx-correlation-id',
+  receivedAt: 'fenx-received-at',
+  valid: 'fenx-valid',
+  problems: 'fenx-problems',
+  state: 'fenx-state',
+  kind: 'fenx-kind',
+  etag: 'fenx-etag',
+  sourceNotificationIds: 'fenx-source-notification-ids',
+} as const;
+
+/** A header's value as text, whatever form kafkajs delivered it in (Buffer, string, array). */
+export function headerText(headers: IHeaders | undefined, name: string): string | undefined {
+  const v = headers?.[name];
+  const first = Array.isArray(v) ? v[0] : v;
+  if (first === undefined) return undefined;
+  return Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
+}
+
+/** Header values must stay small: long lists are cut and marked. */
+export function boundedHeader(value: string, max = 1024): string {
+  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
+}
