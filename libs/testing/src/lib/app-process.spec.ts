@@ -1,0 +1,92 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppProcess, freePort } from './app-process';
+
+/** A workspace with one "built app": an HTTP server answering /ready, or exiting at once. */
+function fakeWorkspace(): string {
+  const root = mkdtempSync(join(tmpdir(), 'app-process-'));
+  mkdirSync(join(root, 'dist', 'apps', 'echo'), { recursive: true });
+  writeFileSync(
+    join(root, 'dist', 'apps', 'echo', 'main.js'),
+    `if (process.env.FAIL) { console.error('bad config: ' + process.env.FAIL); process.exit(3); }
+     require('node:http').createServer((q, s) => { s.statusCode = q.url === '/ready' ? 200 : 404; s.end(); })
+       .listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening ' + process.env.PORT));
+     process.on('SIGTERM', () => { console.log('terminating'); process.exit(0); });`,
+  );
+  return root;
+}
+
+describe('AppProcess', () => {
+  let root: string;
+  beforeAll(() => (root = fakeWorkspace()));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('starts a built app, waits until ready, keeps its output and stops it', async () => {
+    const port = await freePort();
+    const app = await AppProcess.start({
+      name: 'echo',
+      root,
+      env: { PORT: String(port) },
+      readyUrl: `http://127.0.0.1:${port}/ready`,
+    });
+    expect(app.running).toBe(true);
+    expect(app.pid).toEqual(expect.any(Number));
+    await app.stop();
+    expect(app.running).toBe(false);
+    expect(app.output()).toEqual([`listening ${port}`, 'terminating']);
+    expect(await app.exited()).toEqual({ code: 0, signal: null });
+  });
+
+  it('reports a SIGKILL', async () => {
+    const port = await freePort();
+    const app = await AppProcess.start({ name: 'echo', root, env: { PORT: String(port) } });
+    await new Promise((r) => setTimeout(r, 100));
+    app.kill('SIGKILL');
+    expect(await app.exited()).toEqual({ code: null, signal: 'SIGKILL' });
+    await app.stop();
+  });
+
+  it('fails with the app’s own output when it exits before it is ready', async () => {
+    const port = await freePort();
+    await expect(
+      AppProcess.start({
+        name: 'echo',
+        root,
+        env: { FAIL: 'X_MISSING', PORT: String(port) },
+        readyUrl: `http://127.0.0.1:${port}/ready`,
+      }),
+    ).rejects.toThrow(/echo exited \(code 3, signal null\)[\s\S]*bad config: X_MISSING/);
+  });
+
+  it('gives up when the app never becomes ready, and kills it', async () => {
+    const port = await freePort();
+    const app = new AppProcess({
+      name: 'echo',
+      root,
+      env: { PORT: String(port) },
+      readyUrl: `http://127.0.0.1:${port}/not-ready`,
+      readyTimeoutMs: 500,
+    });
+    await expect(app.start()).rejects.toThrow(
+      /Timed out after 500 ms waiting for echo ready[\s\S]*listening/,
+    );
+    expect(await app.exited()).toEqual({ code: null, signal: 'SIGKILL' });
+  });
+
+  it('refuses a second start and ignores signals once stopped', async () => {
+    const port = await freePort();
+    const app = new AppProcess({ name: 'echo', root, env: { PORT: String(port) } });
+    expect(await app.exited()).toEqual({ code: null, signal: null });
+    await app.start();
+    await expect(app.start()).rejects.toThrow('echo is already running');
+    await app.stop();
+    app.kill('SIGKILL');
+    await app.stop();
+    expect(app.running).toBe(false);
+  });
+
+  it('says which build is missing', async () => {
+    await expect(AppProcess.start({ name: 'nothing', root })).rejects.toThrow(/run `nx build nothing` first/);
+  });
+});
