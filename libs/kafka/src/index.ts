@@ -4,3 +4,4 @@ export * from './lib/kafka-client';
 export * from './lib/kafka-producer';
 export * from './lib/batch-consumer';
 export * from './lib/messages';
+export * from './lib/topic-reader';

@@ -1,0 +1,48 @@
+import { Kafka } from 'kafkajs';
+import { DevBroker } from '../testing';
+import { createKafka } from './kafka-client';
+import { KafkaProducer } from './kafka-producer';
+import { readTopic } from './topic-reader';
+import { TOPICS } from './topics';
+
+describe('readTopic against the dev broker', () => {
+  let broker: DevBroker;
+  let kafka: Kafka;
+  let producer: KafkaProducer;
+
+  beforeAll(async () => {
+    broker = await DevBroker.start({ brokers: 1 });
+    kafka = createKafka(broker.settings(), { logCreator: () => () => undefined });
+    producer = new KafkaProducer(kafka, broker.settings());
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await producer.disconnect();
+    await broker.stop();
+  });
+
+  it('returns nothing for an empty topic without joining a group', async () => {
+    expect(await readTopic(kafka, TOPICS.lakeSinkDeadLetter.name)).toEqual([]);
+  });
+
+  it('reads every record up to the end noted at start, with keys, headers and offsets', async () => {
+    const topic = TOPICS.journeyDetails.name;
+    const sent = Array.from({ length: 500 }, (_, i) => ({
+      key: `j-${i % 37}`,
+      value: `v-${i}`,
+      headers: { 'fenx-kind': 'test' },
+    }));
+    await producer.emit(topic, sent);
+    const read = await readTopic(kafka, topic);
+    expect(read.map((r) => r.value?.toString()).sort()).toEqual(sent.map((s) => s.value).sort());
+    expect(new Set(read.map((r) => `${r.partition}:${r.offset}`)).size).toBe(500);
+    expect(read.every((r) => String(r.headers['fenx-kind']) === 'test')).toBe(true);
+
+    const seen: string[] = [];
+    await producer.emit(topic, [{ key: 'j-late', value: 'late' }]);
+    expect(await readTopic(kafka, topic, { onRecord: (r) => seen.push(r.key ?? '') })).toEqual([]);
+    expect(seen).toHaveLength(501);
+    expect(seen).toContain('j-late');
+  });
+});
