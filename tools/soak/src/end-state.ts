@@ -1,0 +1,130 @@
+import type { EntityDetail, JourneyDetail } from '@fenx/kafka';
+import type { Delivery, GroundTruth } from './ground-truth';
+
+/** What the pipeline holds at the end of a run, read back from Kafka (and the lake). */
+export interface PipelineState {
+  /** Notification ids of the topic-1 records of origin `webhook`, one entry per record. */
+  topic1NotificationIds: string[];
+  /** The latest journey-details record per journey id (last offset wins: one key, one partition). */
+  journeys: Map<string, JourneyDetail>;
+  /** The latest entity-details record per compaction key. */
+  entities: Map<string, EntityDetail>;
+  deadLetters: { topic: string; reason: string }[];
+}
+
+export interface Shortfall {
+  id: string;
+  expected: string;
+  found: string;
+}
+
+export interface EndStateReport {
+  /** Notifications FenX counted as delivered to the pipeline's webhook (test deliveries excluded). */
+  delivered: number;
+  topic1Records: number;
+  /** Delivered notifications not found in topic 1: must be 0. */
+  lost: string[];
+  /** Topic-1 records beyond one per delivered notification (FenX's duplicates, retries after a 503). */
+  duplicates: number;
+  journeys: { expected: number; upToDate: number; shortfalls: Shortfall[] };
+  entities: { expected: number; upToDate: number; shortfalls: Shortfall[] };
+  drafts: { expected: number; upToDate: number; shortfalls: Shortfall[] };
+  deadLetters: { topic: string; reason: string; count: number }[];
+  complete: boolean;
+}
+
+function countBy<T>(items: T[], key: (t: T) => string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const i of items) m.set(key(i), (m.get(key(i)) ?? 0) + 1);
+  return m;
+}
+
+function dataVersion(data: unknown): number | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const v = (data as Record<string, unknown>)['version'];
+  return typeof v === 'number' ? v : undefined;
+}
+
+/**
+ * Compares what the pipeline holds with the simulator's ground truth: nothing delivered may be
+ * missing from topic 1, and every journey, entity and draft must have its latest state.
+ */
+export function checkEndState(
+  truth: GroundTruth,
+  deliveries: Delivery[],
+  state: PipelineState,
+): EndStateReport {
+  const delivered = deliveries.filter((d) => d.outcome === 'delivered');
+  const inTopic1 = countBy(state.topic1NotificationIds, (id) => id);
+  const lost = [...new Set(delivered.map((d) => d.notificationId))].filter((id) => !inTopic1.has(id));
+  const distinctDelivered = new Set(delivered.map((d) => d.notificationId)).size;
+
+  const journeyShortfalls: Shortfall[] = [];
+  for (const j of truth.journeys) {
+    const got = state.journeys.get(j.id);
+    const found = got ? `${got.state} etag ${got.etag ?? '-'}` : 'no record';
+    if (!got || got.state !== 'present' || got.etag !== j.etag)
+      journeyShortfalls.push({ id: j.id, expected: `present etag ${j.etag}`, found });
+  }
+
+  const entityShortfalls: Shortfall[] = [];
+  const draftShortfalls: Shortfall[] = [];
+  let drafts = 0;
+  for (const e of truth.entities) {
+    const got = state.entities.get(e.id);
+    const version = got ? (got.version ?? dataVersion(got.data)) : undefined;
+    const ok = e.deleted
+      ? got?.state === 'deleted' || version === e.version
+      : got?.state === 'present' && version === e.version;
+    if (!ok)
+      entityShortfalls.push({
+        id: e.id,
+        expected: e.deleted ? 'deleted' : `version ${e.version}`,
+        found: got ? `${got.state} version ${version ?? '-'}` : 'no record',
+      });
+    for (const d of e.drafts) {
+      drafts++;
+      const rec = state.entities.get(`${e.id}/draft/${d.id}`);
+      const v = rec ? (rec.version ?? dataVersion(rec.data)) : undefined;
+      if (!rec || v !== d.version)
+        draftShortfalls.push({
+          id: `${e.id}/draft/${d.id}`,
+          expected: `version ${d.version} (${d.status})`,
+          found: rec ? `${rec.state} version ${v ?? '-'}` : 'no record',
+        });
+    }
+  }
+
+  const deadLetters = [...countBy(state.deadLetters, (d) => `${d.topic}\u0000${d.reason}`)].map(
+    ([k, count]) => {
+      const [topic, reason] = k.split('\u0000');
+      return { topic, reason, count };
+    },
+  );
+
+  const report: EndStateReport = {
+    delivered: distinctDelivered,
+    topic1Records: state.topic1NotificationIds.length,
+    lost,
+    duplicates: Math.max(0, state.topic1NotificationIds.length - distinctDelivered),
+    journeys: {
+      expected: truth.journeys.length,
+      upToDate: truth.journeys.length - journeyShortfalls.length,
+      shortfalls: journeyShortfalls,
+    },
+    entities: {
+      expected: truth.entities.length,
+      upToDate: truth.entities.length - entityShortfalls.length,
+      shortfalls: entityShortfalls,
+    },
+    drafts: { expected: drafts, upToDate: drafts - draftShortfalls.length, shortfalls: draftShortfalls },
+    deadLetters,
+    complete: false,
+  };
+  report.complete =
+    lost.length === 0 &&
+    journeyShortfalls.length === 0 &&
+    entityShortfalls.length === 0 &&
+    draftShortfalls.length === 0;
+  return report;
+}

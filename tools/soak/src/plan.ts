@@ -1,0 +1,71 @@
+import { seededRandom } from '@fenx/fenx-client';
+
+/** The faults a soak run injects while the burst flows through the pipeline. */
+export type FaultKind =
+  | 'broker-down'
+  | 'radar-restart'
+  | 'journey-extractor-kill'
+  | 'entity-extractor-kill'
+  | 'fenx-5xx-storm'
+  | 'fenx-429-storm'
+  | 'webhook-disabled'
+  | 'lake-sink-kill';
+
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'broker-down',
+  'radar-restart',
+  'journey-extractor-kill',
+  'entity-extractor-kill',
+  'fenx-5xx-storm',
+  'fenx-429-storm',
+  'webhook-disabled',
+  'lake-sink-kill',
+];
+
+export interface PlannedFault {
+  kind: FaultKind;
+  /** Milliseconds after the burst started. */
+  atMs: number;
+  /** How long the fault lasts before it is undone (restart, broker up, storm cleared). */
+  forMs: number;
+  /** For broker faults: the broker id (1-based). */
+  broker?: number;
+}
+
+export interface PlanOptions {
+  seed: number;
+  /** The window in which faults start. */
+  windowMs: number;
+  /** Each kind at least once; more faults are drawn at random among the kinds. */
+  kinds?: readonly FaultKind[];
+  extra?: number;
+  brokers?: number;
+  /** Bounds of a fault's duration. */
+  minForMs?: number;
+  maxForMs?: number;
+}
+
+/**
+ * A reproducible fault schedule: the same seed gives the same faults at the same moments. Every
+ * kind occurs at least once; start times are spread over the window in random order.
+ */
+export function planFaults(options: PlanOptions): PlannedFault[] {
+  const random = seededRandom(options.seed);
+  const kinds = options.kinds ?? FAULT_KINDS;
+  const minFor = options.minForMs ?? 1000;
+  const maxFor = Math.max(minFor, options.maxForMs ?? 5000);
+  const brokers = options.brokers ?? 3;
+  const picks = [...kinds];
+  for (let i = 0; i < (options.extra ?? 0); i++) picks.push(kinds[Math.floor(random() * kinds.length)]);
+  return picks
+    .map((kind): PlannedFault => {
+      const fault: PlannedFault = {
+        kind,
+        atMs: Math.floor(random() * options.windowMs),
+        forMs: Math.floor(minFor + random() * (maxFor - minFor)),
+      };
+      if (kind === 'broker-down') fault.broker = 1 + Math.floor(random() * brokers);
+      return fault;
+    })
+    .sort((a, b) => a.atMs - b.atMs || a.kind.localeCompare(b.kind));
+}
