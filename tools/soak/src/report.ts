@@ -1,0 +1,62 @@
+import type { SoakResult } from './soak';
+
+const n = (v: number) => v.toLocaleString('en-US');
+
+/** The figures of a run as the Markdown section of docs/reliability.md. */
+export function renderReport(r: SoakResult): string {
+  const e = r.endState;
+  const lines = [
+    `Run of ${r.startedAt.slice(0, 10)}, seed ${r.options.seed}: **${r.ok ? 'passed' : 'FAILED'}** in ${Math.round(r.durationMs / 1000)} s.`,
+    '',
+    '| figure | value |',
+    '| --- | --- |',
+    `| notifications delivered by FenX (distinct) | ${n(e.delivered)} |`,
+    `| topic-1 records from webhooks | ${n(e.topic1Records)} |`,
+    `| lost (delivered, not in topic 1) | ${n(e.lost.length)} |`,
+    `| duplicates in topic 1 | ${n(e.duplicates)} |`,
+    `| journeys with their latest state | ${n(e.journeys.upToDate)} / ${n(e.journeys.expected)} |`,
+    `| entities with their latest verified version | ${n(e.entities.upToDate)} / ${n(e.entities.expected)} |`,
+    `| drafts with their latest version | ${n(e.drafts.upToDate)} / ${n(e.drafts.expected)} |`,
+    `| faults injected | ${r.faults.length} |`,
+    `| time to converge after the last fault | ${r.convergedAfterLastFaultMs === null ? 'did not converge' : `${(r.convergedAfterLastFaultMs / 1000).toFixed(1)} s`} |`,
+    `| radar fuzz requests (signed accepted / unsigned accepted / accepted not stored) | ${n(r.fuzz.sent)} (${n(r.fuzz.signedAccepted)} / ${r.fuzz.unsignedAccepted} / ${r.fuzz.acceptedNotStored}) |`,
+    `| malformed topic-1 records written / dead-lettered | ${n(r.malformed.written)} / ${n(r.malformed.deadLettered)} |`,
+    `| unexpected process exits | ${r.crashes.length} |`,
+    '',
+    '**Faults** (ms after the burst started):',
+    '',
+    '| fault | from | to | note |',
+    '| --- | --- | --- | --- |',
+    ...r.faults.map((f) => `| ${f.kind} | ${n(f.startedAt)} | ${n(f.endedAt)} | ${f.note ?? ''} |`),
+    '',
+    '**Dead letters**:',
+    '',
+    ...(e.deadLetters.length === 0
+      ? ['none']
+      : [
+          '| topic | reason | count |',
+          '| --- | --- | --- |',
+          ...e.deadLetters.map((d) => `| ${d.topic} | ${d.reason} | ${n(d.count)} |`),
+        ]),
+    '',
+    '**Peak memory (RSS, MB)**:',
+    '',
+    '| app | MB |',
+    '| --- | --- |',
+    ...Object.entries(r.peakRssMb)
+      .sort()
+      .map(([app, mb]) => `| ${app} | ${mb} |`),
+  ];
+  if (!e.complete) {
+    lines.push('', '**Shortfalls** (first 20 of each):', '');
+    for (const [what, s] of [
+      ['journeys', e.journeys.shortfalls],
+      ['entities', e.entities.shortfalls],
+      ['drafts', e.drafts.shortfalls],
+    ] as const)
+      for (const x of s.slice(0, 20))
+        lines.push(`- ${what} ${x.id}: expected ${x.expected}, found ${x.found}`);
+    for (const id of e.lost.slice(0, 20)) lines.push(`- lost notification ${id}`);
+  }
+  return lines.join('\n') + '\n';
+}

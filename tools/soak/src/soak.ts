@@ -1,0 +1,518 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { FenxClient, fenxClientSettings, seededRandom } from '@fenx/fenx-client';
+import { sign } from '@fenx/hmac';
+import {
+  createKafka,
+  decodeEntityDetail,
+  decodeJourneyDetail,
+  decodeWebhookEvent,
+  EntityDetail,
+  HEADER,
+  headerText,
+  JourneyDetail,
+  KafkaProducer,
+  readTopic,
+  TOPICS,
+  webhookEventBody,
+} from '@fenx/kafka';
+import { DevBroker } from '@fenx/kafka/testing';
+import { AppProcess, freePort, startSimulator, SIMULATOR_DEFAULTS, waitFor } from '@fenx/testing';
+import { checkEndState, EndStateReport, PipelineState } from './end-state';
+import { FaultKind, PlannedFault, planFaults } from './plan';
+import { SimControl } from './sim-control';
+
+/** One pipeline app of the soak, started from its build with the given settings. */
+export interface SoakApp {
+  name: string;
+  env: Record<string, string>;
+  args?: string[];
+  /** Answers 2xx once the app is ready (its /health/ready). */
+  readyUrl?: string;
+}
+
+export interface SoakPorts {
+  radar: number;
+  journeyExtractor: number;
+  entityExtractor: number;
+  lakeSink: number;
+}
+
+export interface SoakOptions {
+  seed: number;
+  /** Notifications of the activity burst (journeys and entities) and of the migration burst (entities). */
+  activityEvents: number;
+  migrationEvents: number;
+  /** Faults start within this window after the bursts started. */
+  faultWindowMs: number;
+  extraFaults: number;
+  faultKinds?: readonly FaultKind[];
+  /** Fuzz requests sent to radar during the run (half signed, half unsigned or tampered). */
+  fuzzRequests: number;
+  /** Malformed records written straight into topic 1 for the extractors. */
+  malformedRecords: number;
+  /** Gives up converging after this long once the last fault was undone. */
+  convergeTimeoutMs: number;
+  /** The apps, given the broker's settings, the simulator's URL and free ports. */
+  apps: (ctx: { kafkaEnv: Record<string, string>; simulatorUrl: string; ports: SoakPorts }) => SoakApp[];
+  /** Simulator settings on top of the soak's own (time scale, delivery window). */
+  simulatorEnv?: Record<string, string>;
+  log?: (line: string) => void;
+}
+
+export interface FaultRecord extends PlannedFault {
+  startedAt: number;
+  endedAt: number;
+  note?: string;
+}
+
+export interface FuzzReport {
+  sent: number;
+  signedAccepted: number;
+  signedAnswered: Record<string, number>;
+  unsignedAnswered: Record<string, number>;
+  /** Unsigned or tampered requests answered 2xx: must be 0. */
+  unsignedAccepted: number;
+  /** Signed bodies answered 2xx whose record is not in topic 1: must be 0. */
+  acceptedNotStored: number;
+}
+
+export interface SoakResult {
+  options: Omit<SoakOptions, 'apps' | 'log'>;
+  startedAt: string;
+  durationMs: number;
+  faults: FaultRecord[];
+  /** Time from the end of the last fault to a complete end state. */
+  convergedAfterLastFaultMs: number | null;
+  endState: EndStateReport;
+  fuzz: FuzzReport;
+  malformed: { written: number; deadLettered: number };
+  peakRssMb: Record<string, number>;
+  crashes: { app: string; code: number | null; signal: string | null }[];
+  ok: boolean;
+}
+
+const RADAR_SECRET = SIMULATOR_DEFAULTS.webhookSecret;
+
+function rssMb(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = /VmHWM:\s+(\d+) kB/.exec(status) ?? /VmRSS:\s+(\d+) kB/.exec(status);
+    return m ? Math.round(Number(m[1]) / 1024) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The whole local pipeline under a burst, with faults injected at reproducible moments, checked
+ * at the end against the simulator's ground truth.
+ */
+export async function runSoak(options: SoakOptions): Promise<SoakResult> {
+  const log = options.log ?? (() => undefined);
+  const started = Date.now();
+  const random = seededRandom(options.seed ^ 0x5eed);
+  const broker = await DevBroker.start({ brokers: 3 });
+  const kafkaEnv = broker.env();
+  const kafka = createKafka(broker.settings(), { logCreator: () => () => undefined });
+  const ports: SoakPorts = {
+    radar: await freePort(),
+    journeyExtractor: await freePort(),
+    entityExtractor: await freePort(),
+    lakeSink: await freePort(),
+  };
+  const radarUrl = `http://127.0.0.1:${ports.radar}`;
+  const sim = await startSimulator({
+    SIM_SEED: `soak-${options.seed}`,
+    SIM_WEBHOOK_URL: `${radarUrl}/webhooks/fenx`,
+    SIM_TIME_SCALE: '120',
+    SIM_DELIVERY_WINDOW: '16',
+    SIM_STEP_INTERVAL_MS: '3600000',
+    ...options.simulatorEnv,
+  });
+  const control = new SimControl(sim.url);
+  const specs = options.apps({ kafkaEnv, simulatorUrl: sim.url, ports });
+  const apps = new Map<string, AppProcess>();
+  const peak: Record<string, number> = {};
+  const crashes: SoakResult['crashes'] = [];
+  const intentional = new Set<AppProcess>();
+  const sample = () => {
+    for (const [name, app] of apps) peak[name] = Math.max(peak[name] ?? 0, rssMb(app.pid));
+    peak['fenx-simulator'] = Math.max(peak['fenx-simulator'] ?? 0, rssMb(sim.app.pid));
+  };
+  const watch = (app: AppProcess) =>
+    void app.exited().then((e) => {
+      if (!intentional.has(app)) crashes.push({ app: app.options.name, code: e.code, signal: e.signal });
+    });
+  const startApp = async (spec: SoakApp) => {
+    const app = new AppProcess({ name: spec.name, env: spec.env, args: spec.args, readyUrl: spec.readyUrl });
+    await app.start();
+    apps.set(spec.name, app);
+    watch(app);
+    return app;
+  };
+  const restart = async (name: string, signal: NodeJS.Signals, downMs: number) => {
+    const app = apps.get(name);
+    if (!app) return `${name} is not part of this stack`;
+    sample();
+    intentional.add(app);
+    if (signal === 'SIGKILL') app.kill('SIGKILL');
+    else await app.stop();
+    await app.exited();
+    await sleep(downMs);
+    const spec = specs.find((s) => s.name === name);
+    if (spec) await startApp(spec);
+    return undefined;
+  };
+  const sampler = setInterval(sample, 1000);
+  const faults: FaultRecord[] = [];
+  try {
+    for (const spec of specs) await startApp(spec);
+    log(`stack up: ${[...apps.keys()].join(', ')}; simulator ${sim.url}`);
+    const webhookId = (await control.groundTruth()).webhooks[0]?.id;
+    if (!webhookId) throw new Error('the simulator registered no webhook');
+    const fenx = new FenxClient(
+      fenxClientSettings({
+        baseUrl: sim.url,
+        tenantId: SIMULATOR_DEFAULTS.tenantId,
+        clientId: SIMULATOR_DEFAULTS.clientId,
+        clientSecret: SIMULATOR_DEFAULTS.clientSecret,
+      }),
+    );
+    const webhook = (await fenx.listWebhooks()).find((w) => w.id === webhookId);
+    const setEnabled = (enabled: boolean) =>
+      fenx.updateWebhook(webhookId, {
+        name: webhook?.name ?? 'fenx-pipeline',
+        url: webhook?.url ?? `${radarUrl}/webhooks/fenx`,
+        eventTypes: webhook?.eventTypes ?? ['*'],
+        enabled,
+      });
+
+    const execute = async (f: PlannedFault): Promise<string | undefined> => {
+      switch (f.kind) {
+        case 'broker-down':
+          await broker.brokerDown(f.broker ?? 1);
+          await sleep(f.forMs);
+          await broker.brokerUp(f.broker ?? 1);
+          return `broker ${f.broker}`;
+        case 'radar-restart':
+          return restart('radar', 'SIGTERM', f.forMs);
+        case 'journey-extractor-kill':
+          return restart('journey-extractor', 'SIGKILL', f.forMs);
+        case 'entity-extractor-kill':
+          return restart('entity-extractor', 'SIGKILL', f.forMs);
+        case 'lake-sink-kill':
+          return restart('lake-sink', 'SIGKILL', f.forMs);
+        case 'fenx-5xx-storm':
+          await control.setFaults({ errorRate: 0.5 });
+          await sleep(f.forMs);
+          await control.setFaults({ errorRate: 0 });
+          return undefined;
+        case 'fenx-429-storm':
+          await control.setFaults({ rateLimit: { perSecond: 5, burst: 5 } });
+          await sleep(f.forMs);
+          await control.setFaults({ rateLimitPreset: 'none' });
+          return undefined;
+        case 'webhook-disabled':
+          await setEnabled(false);
+          await sleep(f.forMs);
+          await setEnabled(true);
+          return `webhook ${webhookId}`;
+      }
+    };
+
+    // The bursts, the fuzz campaign, the malformed records and the faults run side by side.
+    await control.startBurst(options.activityEvents, 'activity');
+    const burstStarted = Date.now();
+    const plan = planFaults({
+      seed: options.seed,
+      windowMs: options.faultWindowMs,
+      extra: options.extraFaults,
+      kinds: options.faultKinds,
+    });
+    log(`faults planned: ${plan.map((f) => `${f.kind}@${f.atMs}ms`).join(', ')}`);
+    const faultRuns = plan.map(async (f) => {
+      await sleep(Math.max(0, burstStarted + f.atMs - Date.now()));
+      const startedAt = Date.now() - burstStarted;
+      const note = await execute(f).catch((e: Error) => `failed: ${e.message}`);
+      faults.push({ ...f, startedAt, endedAt: Date.now() - burstStarted, note });
+      log(`fault ${f.kind} ${startedAt}..${Date.now() - burstStarted} ms ${note ?? ''}`);
+    });
+    const fuzzRun = fuzzRadar(
+      radarUrl,
+      options.fuzzRequests,
+      random,
+      () => apps.get('radar')?.running ?? false,
+    );
+    const malformedRun = writeMalformed(kafka, broker, options.malformedRecords);
+    await waitFor(async () => (await control.burst())?.running === false, {
+      timeoutMs: 30 * 60000,
+      intervalMs: 500,
+      what: 'the activity burst',
+    });
+    if (options.migrationEvents > 0) {
+      await control.startBurst(options.migrationEvents, 'migration');
+      await waitFor(async () => (await control.burst())?.running === false, {
+        timeoutMs: 30 * 60000,
+        intervalMs: 500,
+        what: 'the migration burst',
+      });
+    }
+    await Promise.all(faultRuns);
+    const lastFaultEnded = Date.now();
+    const fuzz = await fuzzRun;
+    const malformedWritten = await malformedRun;
+    log(`bursts done, faults undone; fuzz ${fuzz.sent} requests; converging`);
+
+    await waitFor(
+      async () => {
+        const t = await control.groundTruth();
+        return t.webhooks.every((w) => w.queued === 0 && w.inFlight === 0 && w.status === 'Enabled');
+      },
+      {
+        timeoutMs: options.convergeTimeoutMs,
+        intervalMs: 1000,
+        what: 'the simulator to deliver every notification',
+      },
+    );
+    let endState: EndStateReport | undefined;
+    let state: PipelineState | undefined;
+    let convergedAt: number | null = null;
+    const deadline = Date.now() + options.convergeTimeoutMs;
+    while (Date.now() < deadline) {
+      const truth = await control.groundTruth();
+      const { deliveries } = await control.deliveries(webhookId);
+      state = await readPipelineState(kafka);
+      endState = checkEndState(truth, deliveries, state);
+      log(
+        `check: lost ${endState.lost.length}, journeys ${endState.journeys.upToDate}/${endState.journeys.expected}, entities ${endState.entities.upToDate}/${endState.entities.expected}, drafts ${endState.drafts.upToDate}/${endState.drafts.expected}`,
+      );
+      if (endState.complete) {
+        convergedAt = Date.now();
+        break;
+      }
+      await sleep(5000);
+    }
+    if (!endState || !state) throw new Error('no end state was read');
+    fuzz.acceptedNotStored = await acceptedNotStored(kafka, fuzz);
+    sample();
+    const malformedDead = state.deadLetters.filter(
+      (d) => d.reason.includes('malformed') || d.reason.includes('not'),
+    ).length;
+    const result: SoakResult = {
+      options: {
+        seed: options.seed,
+        activityEvents: options.activityEvents,
+        migrationEvents: options.migrationEvents,
+        faultWindowMs: options.faultWindowMs,
+        extraFaults: options.extraFaults,
+        faultKinds: options.faultKinds,
+        fuzzRequests: options.fuzzRequests,
+        malformedRecords: options.malformedRecords,
+        convergeTimeoutMs: options.convergeTimeoutMs,
+      },
+      startedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
+      faults: faults.sort((a, b) => a.startedAt - b.startedAt),
+      convergedAfterLastFaultMs: convergedAt === null ? null : convergedAt - lastFaultEnded,
+      endState,
+      fuzz: { ...fuzz, signedAccepted: fuzz.signedAccepted },
+      malformed: { written: malformedWritten, deadLettered: malformedDead },
+      peakRssMb: peak,
+      crashes,
+      ok: false,
+    };
+    result.ok =
+      endState.complete &&
+      endState.lost.length === 0 &&
+      fuzz.unsignedAccepted === 0 &&
+      fuzz.acceptedNotStored === 0 &&
+      crashes.length === 0;
+    return result;
+  } finally {
+    clearInterval(sampler);
+    for (const app of apps.values()) {
+      intentional.add(app);
+      await app.stop();
+    }
+    await sim.stop();
+    await broker.stop();
+  }
+}
+
+/** Reads back topic 1, the detail topics and the dead-letter topics. */
+export async function readPipelineState(kafka: ReturnType<typeof createKafka>): Promise<PipelineState> {
+  const state: PipelineState = {
+    topic1NotificationIds: [],
+    journeys: new Map(),
+    entities: new Map(),
+    deadLetters: [],
+  };
+  await readTopic(kafka, TOPICS.webhookEvents.name, {
+    timeoutMs: 300000,
+    onRecord: (r) => {
+      if (headerText(r.headers, HEADER.origin) === 'webhook')
+        state.topic1NotificationIds.push(headerText(r.headers, HEADER.notificationId) ?? '');
+    },
+  });
+  const latest = <T>(
+    map: Map<string, { offset: bigint; value: T }>,
+    key: string,
+    offset: string,
+    value: T,
+  ) => {
+    const o = BigInt(offset);
+    const seen = map.get(key);
+    if (!seen || seen.offset < o) map.set(key, { offset: o, value });
+  };
+  const journeys = new Map<string, { offset: bigint; value: JourneyDetail }>();
+  await readTopic(kafka, TOPICS.journeyDetails.name, {
+    timeoutMs: 300000,
+    onRecord: (r) => {
+      const d = decodeJourneyDetail(r.value);
+      if (d.ok) latest(journeys, d.value.journeyId, r.offset, d.value);
+    },
+  });
+  const entities = new Map<string, { offset: bigint; value: EntityDetail }>();
+  await readTopic(kafka, TOPICS.entityDetails.name, {
+    timeoutMs: 300000,
+    onRecord: (r) => {
+      const d = decodeEntityDetail(r.value);
+      if (d.ok && r.key) latest(entities, r.key, r.offset, d.value);
+    },
+  });
+  for (const [k, v] of journeys) state.journeys.set(k, v.value);
+  for (const [k, v] of entities) state.entities.set(k, v.value);
+  for (const spec of Object.values(TOPICS).filter((t) => t.name.endsWith('.dead-letter.v1'))) {
+    await readTopic(kafka, spec.name, {
+      timeoutMs: 300000,
+      onRecord: (r) =>
+        state.deadLetters.push({
+          topic: spec.name,
+          reason: headerText(r.headers, 'dead-letter-reason') ?? '(none)',
+        }),
+    });
+  }
+  return state;
+}
+
+function randomBytes(random: () => number, n: number): Buffer {
+  const b = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) b[i] = Math.floor(random() * 256);
+  return b;
+}
+
+/** Random and mutated requests: signed ones must be stored when accepted, unsigned ones never accepted. */
+async function fuzzRadar(
+  radarUrl: string,
+  count: number,
+  random: () => number,
+  radarUp: () => boolean,
+): Promise<FuzzReport & { acceptedBodies: string[] }> {
+  const report = {
+    sent: 0,
+    signedAccepted: 0,
+    signedAnswered: {} as Record<string, number>,
+    unsignedAnswered: {} as Record<string, number>,
+    unsignedAccepted: 0,
+    acceptedNotStored: 0,
+    acceptedBodies: [] as string[],
+  };
+  const valid = JSON.stringify({
+    Id: 'fuzz',
+    TenantId: SIMULATOR_DEFAULTS.tenantId,
+    EventType: 'journey:taskcompleted',
+    RelativeUrl: 'journeyquery/api/journey-instance/fuzz-journey',
+    Payload: {},
+    When: new Date().toISOString(),
+  });
+  for (let i = 0; i < count; i++) {
+    if (!radarUp()) {
+      await sleep(200);
+      continue;
+    }
+    const shape = Math.floor(random() * 5);
+    let body: Buffer;
+    if (shape === 0) body = randomBytes(random, Math.floor(random() * 2000));
+    else if (shape === 1)
+      body = Buffer.from(valid.replace('fuzz', `fuzz-${i}`).slice(0, Math.floor(random() * valid.length)));
+    else if (shape === 2) body = Buffer.from(valid.replace('"fuzz"', `"fuzz-${i}-\u00e9\u4e2d\ud83d\ude00"`));
+    else if (shape === 3) body = Buffer.alloc(0);
+    else
+      body = Buffer.from(
+        valid.replace('"fuzz"', `"fuzz-${i}"`).replace('journey:taskcompleted', 'journey:whatever'),
+      );
+    const signed = random() < 0.5;
+    const headers: Record<string, string> = {
+      'content-type': random() < 0.8 ? 'application/json' : 'text/plain',
+    };
+    if (signed) headers['x-fenx-signature'] = sign(body, RADAR_SECRET);
+    else if (random() < 0.5) {
+      const sig = sign(body, RADAR_SECRET);
+      headers['x-fenx-signature'] = sig.slice(0, -1) + (sig.endsWith('0') ? '1' : '0');
+    }
+    const res = await fetch(`${radarUrl}/webhooks/fenx`, { method: 'POST', headers, body }).catch(
+      () => undefined,
+    );
+    report.sent++;
+    const status = res ? String(res.status) : 'no-answer';
+    await res?.arrayBuffer().catch(() => undefined);
+    const bucket = signed ? report.signedAnswered : report.unsignedAnswered;
+    bucket[status] = (bucket[status] ?? 0) + 1;
+    if (res && res.status < 300) {
+      if (signed) {
+        report.signedAccepted++;
+        report.acceptedBodies.push(createHash('sha256').update(body).digest('hex'));
+      } else report.unsignedAccepted++;
+    }
+  }
+  return report;
+}
+
+async function acceptedNotStored(
+  kafka: ReturnType<typeof createKafka>,
+  fuzz: FuzzReport & { acceptedBodies?: string[] },
+): Promise<number> {
+  const wanted = new Set(fuzz.acceptedBodies ?? []);
+  if (wanted.size === 0) return 0;
+  await readTopic(kafka, TOPICS.webhookEvents.name, {
+    timeoutMs: 300000,
+    onRecord: (r) => {
+      const e = decodeWebhookEvent(r.value);
+      if (e.ok) wanted.delete(createHash('sha256').update(webhookEventBody(e.value)).digest('hex'));
+    },
+  });
+  delete fuzz.acceptedBodies;
+  return wanted.size;
+}
+
+/** Records no radar would write, straight into topic 1: the extractors must dead-letter or skip them. */
+async function writeMalformed(
+  kafka: ReturnType<typeof createKafka>,
+  broker: DevBroker,
+  count: number,
+): Promise<number> {
+  if (count === 0) return 0;
+  const producer = new KafkaProducer(kafka, broker.settings());
+  await producer.connect();
+  try {
+    const values = [
+      'not json',
+      '[]',
+      '{"schema":"fenx.webhook-event.v0"}',
+      '{"schema":"fenx.webhook-event.v1"}',
+      '',
+    ];
+    const records = Array.from({ length: count }, (_, i) => ({
+      key: `malformed-${i}`,
+      value: values[i % values.length],
+    }));
+    await producer.emit(TOPICS.webhookEvents.name, records);
+    return count;
+  } finally {
+    await producer.disconnect();
+  }
+}
