@@ -1,4 +1,4 @@
-import { renderReport } from './report';
+import { renderReport, withLastRun } from './report';
 import type { SoakResult } from './soak';
 
 const result: SoakResult = {
@@ -70,5 +70,21 @@ describe('renderReport', () => {
     expect(md).toContain('**passed**');
     expect(md).toMatch(/\*\*Dead letters\*\*:\n\nnone/);
     expect(md).not.toContain('Shortfalls');
+  });
+});
+
+describe('withLastRun', () => {
+  it('replaces the section between the markers and keeps the rest of the page', () => {
+    const page =
+      '# Reliability\n\nintro\n\n<!-- soak:last-run:start -->\nold\n<!-- soak:last-run:end -->\n\n## How to run\n';
+    expect(withLastRun(page, 'new\n')).toBe(
+      '# Reliability\n\nintro\n\n<!-- soak:last-run:start -->\nnew\n<!-- soak:last-run:end -->\n\n## How to run\n',
+    );
+  });
+
+  it('appends the section when the page has no markers', () => {
+    expect(withLastRun('# Reliability\n', 'figures\n')).toBe(
+      '# Reliability\n\n<!-- soak:last-run:start -->\nfigures\n<!-- soak:last-run:end -->\n',
+    );
   });
 });

@@ -60,3 +60,14 @@ export function renderReport(r: SoakResult): string {
   }
   return lines.join('\n') + '\n';
 }
+
+const START = '<!-- soak:last-run:start -->';
+const END = '<!-- soak:last-run:end -->';
+
+/** Replaces the "last run" section of docs/reliability.md, keeping the rest of the page. */
+export function withLastRun(page: string, section: string): string {
+  const start = page.indexOf(START);
+  const end = page.indexOf(END);
+  if (start < 0 || end < start) return `${page.trimEnd()}\n\n${START}\n${section}${END}\n`;
+  return `${page.slice(0, start)}${START}\n${section}${page.slice(end)}`;
+}
