@@ -5,7 +5,7 @@
 //
 //   npx nx build journey-extractor fenx-simulator
 //   SWC_NODE_PROJECT=tools/tsconfig.tools.json node -r @swc-node/register tools/bench/journey-extractor/bench.ts \
-//     --events 100000 --journeys 5000 --rate 200 --latency 50
+//     --events 40000 --journeys 2000 --rate 50 --latency 50
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
@@ -143,6 +143,17 @@ async function main(o: Options): Promise<void> {
       );
       await producer.emit(TOPICS.webhookEvents.name, records);
     }
+    // The dev broker (librdkafka's mock cluster) keeps at most 5 MB per partition and drops the
+    // oldest records beyond: a backlog that does not fit would measure a smaller one.
+    const admin = kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(TOPICS.webhookEvents.name);
+    await admin.disconnect();
+    const dropped = offsets.reduce((n, p) => n + Number(p.low), 0);
+    if (dropped > 0)
+      throw new Error(
+        `the dev broker dropped ${dropped} of the backlog's oldest events (5 MB per partition): use a smaller backlog`,
+      );
     process.stderr.write(
       `backlog of ${order.length} events over ${o.journeys} journeys produced (${o.order})\n`,
     );
@@ -194,6 +205,8 @@ async function main(o: Options): Promise<void> {
       operation: 'journey',
       outcome: 'rate_limited',
     });
+    const consumed = metric(metrics, 'journey_extractor_events_consumed_total');
+    if (consumed < o.events) throw new Error(`only ${consumed} of ${o.events} events were consumed`);
     const seconds = drained.durationMs / 1000;
     const floor = o.journeys / o.rate;
     const result = {
@@ -211,7 +224,12 @@ async function main(o: Options): Promise<void> {
       callsOverJourneys: Number((calls / o.journeys).toFixed(3)),
       rateLimited429: limited,
       recordsProduced: metric(metrics, 'journey_extractor_records_produced_total'),
-      chunks: chunks.length,
+      eventsConsumed: consumed,
+      notFound: metric(metrics, 'journey_extractor_fenx_requests_total', {
+        operation: 'journey',
+        outcome: 'not_found',
+      }),
+      requeued: metric(metrics, 'journey_extractor_events_requeued_total'),
       meanChunkRecords: Math.round(chunks.reduce((a, b) => a + b, 0) / Math.max(1, chunks.length)),
       partitionsConcurrently: o.partitions,
       peakRssMb: Math.round(peakKb / 1024),
@@ -229,12 +247,12 @@ async function main(o: Options): Promise<void> {
 const program = new Command()
   .option('--events <n>', 'events in the backlog', '100000')
   .option('--journeys <n>', 'distinct journeys', '5000')
-  .option('--rate <n>', 'FenX calls per second (simulator limit and client limit)', '200')
+  .option('--rate <n>', 'FenX calls per second (simulator limit and client limit)', '50')
   .option('--latency <ms>', 'simulator API latency', '50')
   .option('--batch <n>', 'EXTRACTOR_BATCH_SIZE', '1000')
   .option('--wave <n>', 'journeys in flight at once in the backlog (order=waves)', '250')
   .option('--order <o>', 'waves | random', 'waves')
-  .option('--concurrency <n>', 'FENX_MAX_CONCURRENCY and EXTRACTOR_FETCH_CONCURRENCY', '20')
+  .option('--concurrency <n>', 'FENX_MAX_CONCURRENCY and EXTRACTOR_FETCH_CONCURRENCY', '10')
   .option('--partitions <n>', 'EXTRACTOR_PARTITIONS_CONCURRENTLY', '4')
   .option(
     '--fetch-bytes <n>',
