@@ -132,4 +132,23 @@ describe('journey-extractor once: the complete end state', () => {
     expect(done.windows).toBe(1);
     expect(Date.parse(done.cursor)).toBeGreaterThan(Date.parse(first));
   });
+
+  it('fails with a non-zero exit, committing nothing, when FenX refuses the credentials; a bad setting stops it at start', async () => {
+    await h.step(50);
+    await h.feedEvents();
+    const before = (await h.details()).length;
+    const refused = await h.runOnce({ FENX_CLIENT_SECRET: 'not-the-secret' });
+    expect(refused.code).toBe(1);
+    expect(refused.output.join('\n')).toMatch(/refused the credentials/);
+    expect((await h.details()).length).toBe(before);
+
+    const misconfigured = await h.runOnce({ EXTRACTOR_BATCH_SIZE: 'lots' });
+    expect(misconfigured.code).toBe(2);
+    expect(misconfigured.output.join('\n')).toMatch(/EXTRACTOR_BATCH_SIZE/);
+
+    // Nothing was committed past the refused events: the next good run brings topic 2 up to date.
+    const good = await h.runOnce();
+    expect(good.code).toBe(0);
+    expect(await h.mismatches()).toEqual([]);
+  });
 });

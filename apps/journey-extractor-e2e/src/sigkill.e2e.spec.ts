@@ -37,7 +37,12 @@ describe('journey-extractor killed mid-batch', () => {
     expect(signal).toBe('SIGKILL');
     expect(await h.mismatches()).not.toEqual([]);
 
-    const second = await h.startContinuous(env);
+    // The restarted process also runs the safety net on its schedule (first run at start).
+    const second = await h.startContinuous({
+      ...env,
+      JOURNEY_SAFETY_NET_INTERVAL_MS: '600000',
+      JOURNEY_SAFETY_NET_SETTLE_MS: '0',
+    });
     let last: string[] = [];
     await waitFor(
       async () => {
@@ -61,5 +66,8 @@ describe('journey-extractor killed mid-batch', () => {
     expect(fed.journeyEvents).toBeGreaterThan(BATCH * 2);
     const text = await (await fetch(`${second.url}/metrics`)).text();
     expect(metricValue(text, 'journey_extractor_dead_letters_total')).toBe(0);
+    expect(
+      metricValue(text, 'journey_extractor_synthetic_events_total', { origin: 'safety-net' }),
+    ).toBeGreaterThan(0);
   });
 });
