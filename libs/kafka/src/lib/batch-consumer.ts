@@ -18,6 +18,11 @@ export interface ConsumedRecord {
 export interface RecordFailure {
   records: ConsumedRecord[];
   reason: string;
+  /**
+   * False when retrying cannot help (e.g. a value that can never be decoded): the records go to the
+   * dead-letter topic at once instead of being divided and retried. Default true.
+   */
+  retryable?: boolean;
 }
 
 /** What a handler made of a chunk: records to write, and the records it could not process (retried). */
@@ -81,6 +86,12 @@ export interface BatchConsumerOptions {
   retryBackoff?: { initialMs: number; maxMs: number };
   partitionsConsumedConcurrently?: number;
   sessionTimeoutMs?: number;
+  /**
+   * Fetch sizes (kafkajs `maxBytesPerPartition`, `maxBytes`): a chunk never holds more than one
+   * fetch of a partition, so handlers that group records (one API call per aggregate) want big ones.
+   */
+  maxBytesPerPartition?: number;
+  maxBytes?: number;
   /** Randomness for backoff jitter (tests pass a seeded one). */
   random?: () => number;
 }
@@ -152,6 +163,10 @@ export class BatchConsumer {
     this.consumer = createConsumer(options.kafka, options.groupId, {
       sessionTimeout: options.sessionTimeoutMs ?? 30000,
       heartbeatInterval: 3000,
+      ...(options.maxBytesPerPartition !== undefined
+        ? { maxBytesPerPartition: options.maxBytesPerPartition }
+        : {}),
+      ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
     });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       if (!event.payload.restart) this.failed?.(event.payload.error);
@@ -332,7 +347,7 @@ export class BatchConsumer {
     };
     for (const failure of result.failures ?? []) {
       if (failure.records.length === 0) continue;
-      if (depth >= this.maxRetryDepth) {
+      if (depth >= this.maxRetryDepth || failure.retryable === false) {
         for (const record of failure.records) {
           outcome.deadLetters.push({
             record,
