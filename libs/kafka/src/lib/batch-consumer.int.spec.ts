@@ -174,6 +174,32 @@ describe('BatchConsumer against the dev broker', () => {
     expect(new Set(written.map((w) => w.value)).size).toBe(398);
   });
 
+  it('dead-letters a failure marked not retryable at once, without dividing it', async () => {
+    const values = Array.from({ length: 20 }, (_, i) => (i === 5 ? 'garbage-5' : `fine-${i}`));
+    await produceSource(values);
+    const depths: number[] = [];
+    const handler: BatchHandler = async (records, context) => {
+      depths.push(context.depth);
+      const garbage = records.filter((r) => String(r.value).startsWith('garbage'));
+      const written = await upper(
+        records.filter((r) => !garbage.includes(r)),
+        context,
+      );
+      return {
+        outputs: written.outputs,
+        failures: [{ records: garbage, reason: 'value is not JSON', retryable: false }],
+      };
+    };
+    const summary = await consumerWith('permanent', handler).runOnce();
+    expect(summary.deadLetters).toBe(1);
+    expect(summary.outputs).toBe(19);
+    expect(depths.every((d) => d === 0)).toBe(true);
+    const [dead] = await readAll(deadLetter, 1);
+    expect(dead.value).toBe('garbage-5');
+    expect(dead.headers['dead-letter-attempts']).toBe('1');
+    expect(await committedTotal('permanent')).toBe(20);
+  });
+
   it('commits nothing past a chunk whose output Kafka did not acknowledge, and loses nothing', async () => {
     const values = Array.from({ length: 1500 }, (_, i) => `outage-${i}`);
     await produceSource(values);

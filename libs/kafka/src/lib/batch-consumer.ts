@@ -18,6 +18,11 @@ export interface ConsumedRecord {
 export interface RecordFailure {
   records: ConsumedRecord[];
   reason: string;
+  /**
+   * False when retrying cannot help (e.g. a value that can never be decoded): the records go to the
+   * dead-letter topic at once instead of being divided and retried. Default true.
+   */
+  retryable?: boolean;
 }
 
 /** What a handler made of a chunk: records to write, and the records it could not process (retried). */
@@ -332,7 +337,7 @@ export class BatchConsumer {
     };
     for (const failure of result.failures ?? []) {
       if (failure.records.length === 0) continue;
-      if (depth >= this.maxRetryDepth) {
+      if (depth >= this.maxRetryDepth || failure.retryable === false) {
         for (const record of failure.records) {
           outcome.deadLetters.push({
             record,

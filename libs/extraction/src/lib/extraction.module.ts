@@ -1,0 +1,224 @@
+import {
+  BeforeApplicationShutdown,
+  Controller,
+  DynamicModule,
+  Get,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  ModuleMetadata,
+  OnApplicationShutdown,
+  Provider,
+} from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
+import { createKafka, KafkaProducer, KafkaSettings, TopicName } from '@fenx/kafka';
+import type { Kafka, logCreator } from 'kafkajs';
+import { ExtractionMetrics } from './extraction-metrics';
+import { ExtractionLogger, ExtractionPipeline, ExtractionSpec } from './extraction-pipeline';
+import { Extractor } from './extractor';
+import type { ExtractorSettings } from './extractor-settings';
+import { StateStore } from './state-store';
+import { SyntheticEventWriter } from './synthetic-events';
+
+/** Provide the app's `ExtractionSpec` under this token (e.g. `{ provide: EXTRACTION_SPEC, useExisting: JourneySpec }`). */
+export const EXTRACTION_SPEC = Symbol('EXTRACTION_SPEC');
+export const EXTRACTION_OPTIONS = Symbol('EXTRACTION_OPTIONS');
+
+export interface ExtractionModuleOptions {
+  /** The app's name: metric prefix, Pushgateway job, state writer. */
+  app: string;
+  settings: ExtractorSettings;
+  kafka: KafkaSettings;
+  outputTopic: TopicName;
+  deadLetterTopic: TopicName;
+  /** Routes kafkajs's log lines (e.g. `kafkaLogCreator(pino)`); silent by default. */
+  kafkaLogCreator?: logCreator;
+}
+
+export interface ExtractionModuleDefinition extends ExtractionModuleOptions {
+  imports?: ModuleMetadata['imports'];
+  /** Must include a provider for `EXTRACTION_SPEC`. */
+  providers: Provider[];
+}
+
+/** A Nest `Logger` as the pipeline's structured logger (with nestjs-pino the fields become JSON). */
+export function nestExtractionLogger(context: string): ExtractionLogger {
+  const logger = new Logger(context);
+  return {
+    log: (fields, message) => logger.log(fields, message),
+    warn: (fields, message) => logger.warn(fields, message),
+    error: (fields, message) => logger.error(fields, message),
+  };
+}
+
+/** The app's Kafka client and its one producer (connected at start, disconnected at shutdown). */
+@Injectable()
+export class ExtractionKafka implements OnApplicationShutdown {
+  readonly kafka: Kafka;
+  readonly producer: KafkaProducer;
+  private connected = false;
+
+  constructor(@Inject(EXTRACTION_OPTIONS) options: ExtractionModuleOptions) {
+    this.kafka = createKafka(options.kafka, {
+      logCreator: options.kafkaLogCreator ?? (() => () => undefined),
+    });
+    this.producer = new KafkaProducer(this.kafka, options.kafka);
+    this.producer.on(this.producer.events.CONNECT, () => (this.connected = true));
+    this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
+  }
+
+  get producerConnected(): boolean {
+    return this.connected;
+  }
+
+  async connect(): Promise<void> {
+    await this.producer.connect();
+    this.connected = true;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.disconnect();
+  }
+}
+
+/** Stops consuming before the producer goes away. */
+@Injectable()
+class ExtractorShutdown implements BeforeApplicationShutdown {
+  constructor(private readonly extractor: Extractor) {}
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.extractor.stop();
+  }
+}
+
+/** `/health/live` (the process works) and `/health/ready` (consuming, producer connected). */
+@Controller('health')
+export class ExtractorHealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly extractor: Extractor,
+    private readonly kafka: ExtractionKafka,
+  ) {}
+
+  @Get('live')
+  @HealthCheck()
+  live() {
+    return this.health.check([
+      () => {
+        const check = this.indicators.check('extractor');
+        return this.extractor.state === 'failed'
+          ? check.down({ state: this.extractor.state })
+          : check.up({ state: this.extractor.state });
+      },
+    ]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      () => {
+        const check = this.indicators.check('consumer');
+        return this.extractor.state === 'running'
+          ? check.up({ state: this.extractor.state })
+          : check.down({ state: this.extractor.state });
+      },
+      () => {
+        const check = this.indicators.check('producer');
+        return this.kafka.producerConnected ? check.up() : check.down();
+      },
+    ]);
+  }
+}
+
+/**
+ * Wires the shared extraction machinery for an app: Kafka client and producer, metrics, the
+ * pipeline over the app's `EXTRACTION_SPEC`, the `Extractor`, the `StateStore`, the
+ * `SyntheticEventWriter` and the health endpoints. Global, so app services can inject them.
+ */
+@Module({})
+export class ExtractionModule {
+  static forRoot(definition: ExtractionModuleDefinition): DynamicModule {
+    const { imports, providers, ...options } = definition;
+    return {
+      module: ExtractionModule,
+      global: true,
+      imports: [TerminusModule, ...(imports ?? [])],
+      controllers: [ExtractorHealthController],
+      providers: [
+        ...providers,
+        { provide: EXTRACTION_OPTIONS, useValue: options },
+        { provide: ExtractionMetrics, useFactory: () => new ExtractionMetrics(options.app) },
+        {
+          provide: ExtractionKafka,
+          inject: [EXTRACTION_OPTIONS],
+          useFactory: async (o: ExtractionModuleOptions) => {
+            const k = new ExtractionKafka(o);
+            await k.connect();
+            return k;
+          },
+        },
+        {
+          provide: ExtractionPipeline,
+          inject: [EXTRACTION_SPEC, ExtractionMetrics],
+          useFactory: (spec: ExtractionSpec, metrics: ExtractionMetrics) =>
+            new ExtractionPipeline({
+              spec,
+              metrics,
+              outputTopic: options.outputTopic,
+              concurrency: options.settings.fetchConcurrency,
+              recentIdsCapacity: options.settings.recentIds,
+              requeue: options.settings.requeue,
+              logger: nestExtractionLogger('ExtractionPipeline'),
+            }),
+        },
+        {
+          provide: Extractor,
+          inject: [ExtractionKafka, ExtractionPipeline, ExtractionMetrics],
+          useFactory: (k: ExtractionKafka, pipeline: ExtractionPipeline, metrics: ExtractionMetrics) =>
+            new Extractor({
+              kafka: k.kafka,
+              producer: k.producer,
+              groupId: options.settings.groupId,
+              deadLetterTopic: options.deadLetterTopic,
+              pipeline,
+              metrics,
+              logger: nestExtractionLogger('Extractor'),
+              chunkSize: options.settings.batchSize,
+              maxRetryDepth: options.settings.maxRetryDepth,
+              retryBackoff: options.settings.retryBackoff,
+              partitionsConsumedConcurrently: options.settings.partitionsConcurrently,
+              sessionTimeoutMs: options.settings.sessionTimeoutMs,
+            }),
+        },
+        {
+          provide: StateStore,
+          inject: [ExtractionKafka],
+          useFactory: (k: ExtractionKafka) => new StateStore(k.kafka, k.producer, { writer: options.app }),
+        },
+        {
+          provide: SyntheticEventWriter,
+          inject: [ExtractionKafka, ExtractionMetrics],
+          useFactory: (k: ExtractionKafka, metrics: ExtractionMetrics) =>
+            new SyntheticEventWriter({
+              producer: k.producer,
+              ratePerSecond: options.settings.syntheticRatePerSecond,
+              metrics,
+            }),
+        },
+        ExtractorShutdown,
+      ],
+      exports: [
+        EXTRACTION_OPTIONS,
+        ExtractionMetrics,
+        ExtractionKafka,
+        ExtractionPipeline,
+        Extractor,
+        StateStore,
+        SyntheticEventWriter,
+      ],
+    };
+  }
+}

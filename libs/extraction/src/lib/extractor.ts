@@ -1,0 +1,138 @@
+import { BatchConsumer, BatchListener, DrainSummary, KafkaProducer, TopicName, TOPICS } from '@fenx/kafka';
+import type { Kafka } from 'kafkajs';
+import type { ExtractionMetrics } from './extraction-metrics';
+import { deadLetterReasonLabel, ExtractionLogger, ExtractionPipeline } from './extraction-pipeline';
+
+export interface ExtractorOptions {
+  kafka: Kafka;
+  /** Connected by the caller; shared with everything else the app produces. */
+  producer: KafkaProducer;
+  groupId: string;
+  deadLetterTopic: TopicName;
+  pipeline: ExtractionPipeline;
+  metrics: ExtractionMetrics;
+  logger?: ExtractionLogger;
+  /** Topic 1 by default. */
+  sourceTopic?: TopicName;
+  /** Records per chunk (one handler call, one produce, one commit). */
+  chunkSize?: number;
+  maxRetryDepth?: number;
+  retryBackoff?: { initialMs: number; maxMs: number };
+  partitionsConsumedConcurrently?: number;
+  sessionTimeoutMs?: number;
+  random?: () => number;
+}
+
+export type ExtractorState = 'idle' | 'running' | 'stopped' | 'failed';
+
+const silent: ExtractionLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * An extractor's consumer: `BatchConsumer` (commit-after-produce, divide-and-retry, dead letters)
+ * around an `ExtractionPipeline`, with the shared metrics and log lines. `runOnce` is the scheduled
+ * job (drain to the watermarks noted at start), `runContinuous` the long-running service; both are
+ * the same code path.
+ */
+export class Extractor {
+  private consumer?: BatchConsumer;
+  private currentState: ExtractorState = 'idle';
+  private readonly lag = new Map<number, number>();
+  private readonly logger: ExtractionLogger;
+
+  constructor(private readonly options: ExtractorOptions) {
+    this.logger = options.logger ?? silent;
+  }
+
+  get state(): ExtractorState {
+    return this.currentState;
+  }
+
+  /** Drains topic 1 to the high watermarks noted at start, commits, and resolves with a summary. */
+  async runOnce(): Promise<DrainSummary> {
+    const consumer = this.newConsumer();
+    this.currentState = 'running';
+    const started = Date.now();
+    try {
+      const summary = await consumer.runOnce();
+      this.currentState = 'stopped';
+      this.options.metrics.lastSuccess.set(Date.now() / 1000);
+      this.logger.log({ ...summary, durationMs: Date.now() - started }, 'drained to the noted watermarks');
+      return summary;
+    } catch (error) {
+      this.currentState = 'failed';
+      throw error;
+    } finally {
+      this.consumer = undefined;
+    }
+  }
+
+  /** Consumes until `stop()`; rejects when the consumer fails for good. */
+  async runContinuous(): Promise<void> {
+    const consumer = this.newConsumer();
+    this.currentState = 'running';
+    try {
+      await consumer.runContinuous();
+      this.currentState = 'stopped';
+    } catch (error) {
+      this.currentState = 'failed';
+      throw error;
+    } finally {
+      if (this.consumer === consumer) this.consumer = undefined;
+    }
+  }
+
+  async stop(): Promise<void> {
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    if (consumer) await consumer.stop();
+    if (this.currentState === 'running') this.currentState = 'stopped';
+  }
+
+  private newConsumer(): BatchConsumer {
+    if (this.consumer) throw new Error('the extractor is already running');
+    const { metrics, pipeline } = this.options;
+    const listener: BatchListener = {
+      chunkCompleted: (report) => {
+        pipeline.chunkCompleted(report.batchId);
+        metrics.batchDuration.observe(report.durationMs / 1000);
+        if (report.splits > 0) metrics.batchSplits.inc(report.splits);
+        this.lag.set(report.partition, report.lag);
+        metrics.consumerLag.set([...this.lag.values()].reduce((a, b) => a + b, 0));
+        metrics.lastSuccess.set(Date.now() / 1000);
+        this.logger.log({ ...report }, 'batch committed');
+      },
+      retrying: (info) => {
+        this.logger.warn({ ...info }, 'dividing and retrying failed events');
+      },
+      deadLettered: ({ record, reason, attempts }) => {
+        metrics.deadLetters.inc({ reason: deadLetterReasonLabel(reason) });
+        this.logger.error(
+          {
+            source: `${record.topic}/${record.partition}/${record.offset}`,
+            key: record.key,
+            notificationId: record.headers['fenx-notification-id'],
+            reason,
+            attempts,
+          },
+          'event dead-lettered',
+        );
+      },
+    };
+    this.consumer = new BatchConsumer({
+      kafka: this.options.kafka,
+      producer: this.options.producer,
+      groupId: this.options.groupId,
+      topic: this.options.sourceTopic ?? TOPICS.webhookEvents.name,
+      deadLetterTopic: this.options.deadLetterTopic,
+      handler: pipeline.handle,
+      listener,
+      chunkSize: this.options.chunkSize,
+      maxRetryDepth: this.options.maxRetryDepth,
+      retryBackoff: this.options.retryBackoff,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
+      sessionTimeoutMs: this.options.sessionTimeoutMs,
+      random: this.options.random,
+    });
+    return this.consumer;
+  }
+}
