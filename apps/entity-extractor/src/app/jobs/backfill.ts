@@ -1,16 +1,9 @@
-import { createHash } from 'node:crypto';
+import { syntheticNotificationId } from '@fenx/extraction';
 import { FenxNotification, relativeUrls } from '@fenx/fenx-events';
 import type { EventOrigin } from '@fenx/kafka';
 
 /** The event type of the pipeline's own "look at this entity again" events (read as a full refresh). */
 export const REFRESH_EVENT_TYPE = 'entitydata:dataPublished';
-
-/** A deterministic notification id (UUID layout) from its parts: a re-run yields the same dedup key. */
-export function deterministicId(...parts: string[]): string {
-  const h = createHash('sha256').update(parts.join('\u0000')).digest('hex');
-  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 /** A synthetic "refresh this entity" notification, read by the extractor like any FenX event. */
 export function refreshNotification(
@@ -22,7 +15,7 @@ export function refreshNotification(
   payload: Record<string, unknown> = {},
 ): FenxNotification {
   return {
-    id: deterministicId('entity-extractor', origin, ...idParts, entityId),
+    id: syntheticNotificationId('entity-extractor', origin, ...idParts, entityId),
     tenantId,
     eventType: REFRESH_EVENT_TYPE,
     relativeUrl: relativeUrls.entity(entityId),
