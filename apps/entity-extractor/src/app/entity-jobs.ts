@@ -1,5 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { runWindowedSync, StateStore, SyntheticEventWriter, WindowedSyncResult } from '@fenx/extraction';
+import {
+  EXTRACTION_OPTIONS,
+  ExtractionModuleOptions,
+  runWindowedSync,
+  StateStore,
+  SyntheticEventWriter,
+  WindowedSyncResult,
+} from '@fenx/extraction';
 import { FenxClient } from '@fenx/fenx-client';
 import { SingleBar } from 'cli-progress';
 import { BackfillProgress, BackfillResult, runBackfill } from './jobs/backfill';
@@ -56,6 +63,7 @@ export class EntityJobs {
     private readonly store: StateStore,
     private readonly writer: SyntheticEventWriter,
     @Inject(RECONCILE_SETTINGS) private readonly settings: ReconcileSettings,
+    @Inject(EXTRACTION_OPTIONS) private readonly extraction: ExtractionModuleOptions,
   ) {}
 
   /**
@@ -110,6 +118,7 @@ export class EntityJobs {
       store: this.store,
       writer: this.writer,
       chunkSize: command.chunkSize,
+      ratePerSecond: this.extraction.settings.syntheticRatePerSecond,
       restart: command.restart,
       progress: progressReporter(this.logger, command.progressBar ?? true),
       signal,

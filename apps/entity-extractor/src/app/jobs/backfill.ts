@@ -1,4 +1,4 @@
-import { syntheticNotificationId } from '@fenx/extraction';
+import { sleep, syntheticNotificationId } from '@fenx/extraction';
 import { FenxNotification, relativeUrls } from '@fenx/fenx-events';
 import type { EventOrigin } from '@fenx/kafka';
 
@@ -66,6 +66,8 @@ export interface BackfillOptions {
   writer: EventWriter;
   /** Ids per acknowledged write and position update. */
   chunkSize?: number;
+  /** Events per second at most over the whole run (the writer paces only within one call). */
+  ratePerSecond?: number;
   /** Forget the stored position and start again. */
   restart?: boolean;
   progress?: BackfillProgress;
@@ -120,8 +122,11 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     done: false,
   };
   options.progress?.start(ids.length, resumedFrom);
+  const started = Date.now();
   try {
     for (let i = 0; i < todo.length; i += chunkSize) {
+      if (options.ratePerSecond)
+        await sleep(started + (i / options.ratePerSecond) * 1000 - Date.now(), options.signal);
       if (options.signal?.aborted) return result;
       const chunk = todo.slice(i, i + chunkSize);
       const notifications = chunk.map((id) =>
