@@ -1,6 +1,6 @@
 import { decodeWebhookEvent, TOPICS } from '@fenx/kafka';
 import { AppProcess, waitFor } from '@fenx/testing';
-import { compareWithGroundTruth, Harness } from './support/harness';
+import { compareWithGroundTruth, Harness } from './test/harness';
 
 const RUN = 'e2e';
 const STATE_KEY = `entity-extractor.backfill.${RUN}`;

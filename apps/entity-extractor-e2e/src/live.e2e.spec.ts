@@ -1,6 +1,6 @@
 import type { EntityDetail } from '@fenx/kafka';
 import { waitFor } from '@fenx/testing';
-import { compareWithGroundTruth, Harness } from './support/harness';
+import { compareWithGroundTruth, Harness } from './test/harness';
 
 interface FoundConflict {
   entityId: string;

@@ -1,6 +1,6 @@
 import { entityIdOfRow } from '@fenx/fenx-client';
 import { decodeWebhookEvent, TOPICS } from '@fenx/kafka';
-import { compareWithGroundTruth, Harness } from './support/harness';
+import { compareWithGroundTruth, Harness } from './test/harness';
 
 const CURSOR_KEY = 'entity-extractor.reconciliation';
 const OVERLAP_SECONDS = 5;
