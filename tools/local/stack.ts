@@ -30,4 +30,16 @@ export const LOCAL_APPS: LocalApp[] = [
     },
     describe: `${LOCAL.simulatorUrl}  FenX APIs; ${LOCAL.simulatorUrl}/_sim/ground-truth`,
   },
+  {
+    name: 'entity-extractor',
+    env: {
+      FENX_BASE_URL: LOCAL.simulatorUrl,
+      FENX_CLIENT_ID: LOCAL.clientId,
+      FENX_CLIENT_SECRET: LOCAL.clientSecret,
+      FENX_TENANT_ID: LOCAL.tenantId,
+      EXTRACTOR_MODE: 'continuous',
+      EXTRACTOR_PORT: '3002',
+    },
+    describe: 'http://127.0.0.1:3002/metrics  entity details, drafts, conflicts; hourly reconciliation',
+  },
 ];

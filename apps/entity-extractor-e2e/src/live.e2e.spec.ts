@@ -32,10 +32,11 @@ async function stepUntilConflict(h: Harness, maxSteps = 3000): Promise<FoundConf
 
 describe('entity extractor, live: webhooks → topic 1 → entity details', () => {
   let h: Harness;
+  let port: number;
 
   beforeAll(async () => {
     h = await Harness.start();
-    await h.startService();
+    ({ port } = await h.startService());
   });
 
   afterAll(async () => {
@@ -94,5 +95,29 @@ describe('entity extractor, live: webhooks → topic 1 → entity details', () =
       intervalMs: 1000,
       what: `conflict ${key} cleared`,
     });
+  });
+
+  it('exports the metric names of docs/metrics.md with the entity_extractor_ prefix', async () => {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    for (const name of [
+      'events_consumed_total',
+      'events_skipped_total',
+      'distinct_ids_total',
+      'fenx_requests_total',
+      'fenx_request_duration_seconds',
+      'records_produced_total',
+      'dead_letters_total',
+      'batch_duration_seconds',
+      'batch_splits_total',
+      'consumer_lag_records',
+      'event_to_detail_seconds',
+      'last_success_timestamp_seconds',
+      'synthetic_events_total',
+    ])
+      expect(text).toContain(`# TYPE entity_extractor_${name} `);
+    expect(text).toMatch(/entity_extractor_records_produced_total\{[^}]*kind="conflict"[^}]*\} [1-9]/);
+    expect(text).toMatch(
+      /entity_extractor_fenx_requests_total\{[^}]*operation="conflicts"[^}]*outcome="conflict"[^}]*\} [1-9]/,
+    );
   });
 });

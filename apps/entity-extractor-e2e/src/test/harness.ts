@@ -157,7 +157,7 @@ export class Harness {
   }
 
   /** Starts the extractor as a service (continuous mode) and waits until it is ready. */
-  async startService(extra: Record<string, string> = {}): Promise<AppProcess> {
+  async startService(extra: Record<string, string> = {}): Promise<{ app: AppProcess; port: number }> {
     const port = await freePort();
     const app = await AppProcess.start({
       name: 'entity-extractor',
@@ -167,7 +167,7 @@ export class Harness {
       readyTimeoutMs: 60000,
     });
     this.apps.push(app);
-    return app;
+    return { app, port };
   }
 
   async simCall<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { EXTRACTION_SPEC, ExtractionModule } from '@fenx/extraction';
+import { EXTRACTION_SPEC, ExtractionMetrics, ExtractionModule } from '@fenx/extraction';
 import { FenxClientModule } from '@fenx/fenx-client';
 import { TOPICS } from '@fenx/kafka';
 import { LoggingModule } from '@fenx/logging';
@@ -20,7 +20,14 @@ export class AppModule {
         LoggingModule.forRoot({ service: APP_NAME, version: config.version }, config.logging),
         MetricsModule.forRoot({ app: APP_NAME }),
         ScheduleModule.forRoot(),
-        FenxClientModule.forRoot(config.fenx),
+        // Every FenX call is counted in <app>_fenx_requests_total and timed by operation.
+        FenxClientModule.forRootAsync({
+          inject: [ExtractionMetrics],
+          useFactory: (metrics: ExtractionMetrics) => ({
+            settings: config.fenx,
+            options: { listener: metrics.fenxListener() },
+          }),
+        }),
         ExtractionModule.forRoot({
           app: APP_NAME,
           settings: config.extractor,
