@@ -23,11 +23,14 @@ export class EntitySpec implements ExtractionSpec {
   private readonly fetcher: EntityFetcher;
   private readonly now: () => number;
 
+  private readonly tokenPath: string;
+
   constructor(
     client: FenxClient,
     @Inject(ENTITY_SPEC_OPTIONS) private readonly options: EntitySpecOptions,
   ) {
     this.fetcher = new EntityFetcher(client);
+    this.tokenPath = new URL(client.settings.tokenUrl).pathname;
     this.now = options.now ?? Date.now;
   }
 
@@ -61,8 +64,8 @@ export class EntitySpec implements ExtractionSpec {
       details = await this.fetcher.fetch(work, { correlationId: context.correlationId });
     } catch (error) {
       // Refused credentials are nobody's event: stop without committing instead of dead-lettering.
-      if (error instanceof FenxApiError && (error.status === 401 || error.status === 403))
-        throw new StopConsumerError(`FenX refused the credentials (${error.status})`, error);
+      if (error instanceof FenxApiError && this.refusedCredentials(error))
+        throw new StopConsumerError(`FenX refused the credentials (${error.status} on ${error.path})`, error);
       throw error;
     }
     if (details.some((d) => d.state === 'deleted') && this.young(group)) {
@@ -74,6 +77,13 @@ export class EntitySpec implements ExtractionSpec {
         kind: d.state === 'deleted' ? 'deleted' : d.kind,
       })),
     };
+  }
+
+  private refusedCredentials(error: FenxApiError): boolean {
+    if (error.status === 401 || error.status === 403) return true;
+    return (
+      error.path === this.tokenPath && error.status !== undefined && error.status >= 400 && error.status < 500
+    );
   }
 
   /** Whether the group's newest webhook event is within the not-found grace period. */
