@@ -278,8 +278,8 @@ export class Harness {
 }
 
 /**
- * What the entity topic lacks to match the simulator: every entity's latest verified version and
- * every draft's status and version (open drafts open, closed ones closed). Empty when complete.
+ * What the entity topic lacks to match the simulator: every entity's latest verified version, every
+ * open draft's version, and no draft shown open that is closed. Empty when complete.
  */
 export function compareWithGroundTruth(details: Map<string, EntityDetail>, truth: GroundTruth): string[] {
   const problems: string[] = [];
@@ -290,12 +290,13 @@ export function compareWithGroundTruth(details: Map<string, EntityDetail>, truth
         `entity ${e.id}: want version ${e.version}, have ${rec ? `${rec.state} ${rec.version}` : 'none'}`,
       );
     for (const d of e.drafts) {
-      if (d.status !== 'InProgress') continue;
       const dr = details.get(`${e.id}/draft/${d.id}`);
       const status = (dr?.data as { status?: string } | null)?.status;
+      // Every open draft must be there as it is; a draft that is there must not look open once closed.
+      if (d.status !== 'InProgress' && (!dr || status === d.status)) continue;
       if (!dr || dr.version !== d.version || status !== d.status)
         problems.push(
-          `open draft ${d.id}: want v${d.version} ${d.status}, have ${dr ? `v${dr.version} ${status}` : 'none'}`,
+          `draft ${d.id}: want v${d.version} ${d.status}, have ${dr ? `v${dr.version} ${status}` : 'none'}`,
         );
     }
   }

@@ -35,7 +35,10 @@ export class AppModule {
           outputTopic: TOPICS.entityDetails.name,
           deadLetterTopic: TOPICS.entityExtractorDeadLetter.name,
           providers: [
-            { provide: ENTITY_SPEC_OPTIONS, useValue: { notFoundGraceMs: config.notFoundGraceMs } },
+            {
+              provide: ENTITY_SPEC_OPTIONS,
+              useValue: { notFoundGraceMs: config.notFoundGraceMs, scanOpenDrafts: config.scanOpenDrafts },
+            },
             EntitySpec,
             { provide: EXTRACTION_SPEC, useExisting: EntitySpec },
           ],

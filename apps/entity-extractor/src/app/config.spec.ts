@@ -22,6 +22,8 @@ describe('loadConfig', () => {
       settleMs: 60_000,
     });
     expect(config.notFoundGraceMs).toBe(0);
+    expect(config.scanOpenDrafts).toBe(true);
+    expect(loadConfig({ ...valid, ENTITY_SCAN_OPEN_DRAFTS: 'false' }).scanOpenDrafts).toBe(false);
   });
 
   it('lets a command choose the mode', () => {

@@ -23,6 +23,7 @@ export interface EntityExtractorConfig {
   logging: LoggingEnv;
   reconcile: ReconcileSettings;
   notFoundGraceMs: number;
+  scanOpenDrafts: boolean;
 }
 
 /** Validates every variable at once (fails naming each bad one); `mode` overrides EXTRACTOR_MODE. */
@@ -47,5 +48,6 @@ export function loadConfig(env: Env = processEnv(), mode?: ExtractorMode): Entit
       settleMs: own.RECONCILE_SETTLE_SECONDS * 1000,
     },
     notFoundGraceMs: own.ENTITY_NOT_FOUND_GRACE_MS,
+    scanOpenDrafts: own.ENTITY_SCAN_OPEN_DRAFTS,
   };
 }

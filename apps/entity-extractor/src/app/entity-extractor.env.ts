@@ -1,5 +1,5 @@
-import { EnvNumber } from '@fenx/config';
-import { IsInt, Max, Min } from 'class-validator';
+import { EnvBoolean, EnvNumber } from '@fenx/config';
+import { IsBoolean, IsInt, Max, Min } from 'class-validator';
 
 /** Settings of the entity extractor's own jobs (the shared ones are `ExtractorEnv`'s). */
 export class EntityExtractorEnv {
@@ -39,4 +39,12 @@ export class EntityExtractorEnv {
   @Min(0)
   @EnvNumber()
   ENTITY_NOT_FOUND_GRACE_MS = 0;
+
+  /**
+   * On a new verified version, look up the entity's open drafts (one journey search) and check each for
+   * conflicts. Off: drafts are checked only on their own events (cheaper during bulk migrations).
+   */
+  @IsBoolean()
+  @EnvBoolean()
+  ENTITY_SCAN_OPEN_DRAFTS = true;
 }

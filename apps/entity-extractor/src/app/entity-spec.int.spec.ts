@@ -83,6 +83,20 @@ describe('EntitySpec against the FenX simulator', () => {
     for (const r of records) expect(decodeEntityDetail(r.record.value as string)).toMatchObject({ ok: true });
   });
 
+  it('looks up open drafts on a new verified version unless told not to', async () => {
+    const entity = truth.entities.find((e) => e.drafts.some((d) => d.status === 'InProgress'));
+    if (!entity) throw new Error('no open draft in the simulator');
+    const kinds = async (scanOpenDrafts: boolean) =>
+      (
+        await new EntitySpec(client, { notFoundGraceMs: 0, scanOpenDrafts }).fetch(
+          group(entity.id, 'entitydata:draftverified', relativeUrls.entity(entity.id)),
+          context,
+        )
+      ).records?.map((r) => r.kind);
+    expect(await kinds(true)).toContain('draft');
+    expect(await kinds(false)).toEqual(['entity']);
+  });
+
   it('re-queues a 404 of a young webhook event within the grace period, deletes on miss otherwise', async () => {
     const spec = new EntitySpec(client, { notFoundGraceMs: 60_000 });
     expect(

@@ -10,6 +10,8 @@ export const ENTITY_SPEC_OPTIONS = Symbol('ENTITY_SPEC_OPTIONS');
 export interface EntitySpecOptions {
   /** A 404 for an event younger than this is "not retrievable yet" (re-queued) instead of a deletion. */
   notFoundGraceMs: number;
+  /** Look up open drafts on a new verified version (default true). */
+  scanOpenDrafts?: boolean;
   now?: () => number;
 }
 
@@ -59,6 +61,7 @@ export class EntitySpec implements ExtractionSpec {
     }
     const [work] = mergeByEntity(planned);
     if (!work) return {};
+    if (this.options.scanOpenDrafts === false) work.scanOpenDrafts = false;
     let details;
     try {
       details = await this.fetcher.fetch(work, { correlationId: context.correlationId });
