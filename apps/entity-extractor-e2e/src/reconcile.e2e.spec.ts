@@ -1,22 +1,27 @@
 import { entityIdOfRow } from '@fenx/fenx-client';
 import { decodeWebhookEvent, TOPICS } from '@fenx/kafka';
-import { compareWithGroundTruth, Harness } from './test/harness';
+import { compareWithGroundTruth, Harness, startPushgateway } from './test/harness';
 
 const CURSOR_KEY = 'entity-extractor.reconciliation';
 const OVERLAP_SECONDS = 5;
 
 describe('entity extractor: webhook disabled, then the reconciliation poll', () => {
   let h: Harness;
-  const env = {
-    RECONCILE_INITIAL_LOOKBACK_MINUTES: '60',
-    RECONCILE_OVERLAP_SECONDS: String(OVERLAP_SECONDS),
-  };
+  let gateway: Awaited<ReturnType<typeof startPushgateway>>;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     h = await Harness.start();
+    gateway = await startPushgateway();
+    env = {
+      RECONCILE_INITIAL_LOOKBACK_MINUTES: '60',
+      RECONCILE_OVERLAP_SECONDS: String(OVERLAP_SECONDS),
+      PUSHGATEWAY_URL: gateway.url,
+    };
   });
 
   afterAll(async () => {
+    gateway?.stop();
     await h?.stop();
   });
 
@@ -48,6 +53,11 @@ describe('entity extractor: webhook disabled, then the reconciliation poll', () 
     await h.runToEnd(['reconcile'], env);
     const first = await cursor();
     expect(first).toBeDefined();
+    // The job pushed its metrics: the events it put back into topic 1, by origin.
+    const pushed = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(pushed).toMatch(
+      /entity_extractor_synthetic_events_total\{[^}]*job="entity-extractor"[^}]*origin="reconciliation"[^}]*\} [1-9]/,
+    );
     await h.runToEnd(['once'], env);
     expect(compareWithGroundTruth(await h.entityDetails(), await h.groundTruth())).toEqual([]);
 

@@ -1,3 +1,4 @@
+import { ChildProcess, spawn } from 'node:child_process';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { FenxClient, fenxClientSettings } from '@fenx/fenx-client';
@@ -301,4 +302,15 @@ export function compareWithGroundTruth(details: Map<string, EntityDetail>, truth
     }
   }
   return problems;
+}
+
+/** A real Prometheus Pushgateway (the Debian package) on a free port, for `once` runs and jobs. */
+export async function startPushgateway(): Promise<{ url: string; stop(): void; process: ChildProcess }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn('prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${port}`], {
+    stdio: 'ignore',
+  });
+  await waitFor(async () => (await fetch(`${url}/-/ready`)).ok, { what: 'the Pushgateway' });
+  return { url, process: child, stop: () => void child.kill('SIGTERM') };
 }
