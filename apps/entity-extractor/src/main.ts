@@ -35,7 +35,8 @@ async function run(mode?: ExtractorMode, backfill?: BackfillCommand): Promise<vo
     onContinuousStarted: (app) => app.get(ReconcileScheduler).start(),
   });
   process.exitCode = await running.done;
-  if (config.extractor.mode !== 'continuous') process.exit(process.exitCode);
+  // Jobs end here; a service ends here only when its consumer failed (a stopped one lets Nest finish).
+  if (config.extractor.mode !== 'continuous' || process.exitCode !== 0) process.exit(process.exitCode);
 }
 
 const program = new Command('entity-extractor')
