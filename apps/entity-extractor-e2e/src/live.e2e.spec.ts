@@ -1,4 +1,4 @@
-import type { EntityDetail } from '@fenx/kafka';
+import { buildWebhookEvent, EntityDetail, HEADER, TOPICS } from '@fenx/kafka';
 import { waitFor } from '@fenx/testing';
 import { compareWithGroundTruth, Harness } from './test/harness';
 
@@ -97,6 +97,26 @@ describe('entity extractor, live: webhooks → topic 1 → entity details', () =
     });
   });
 
+  it('sends an entity event that names no entity to the dead-letter topic with the reason', async () => {
+    const body = {
+      Id: 'no-entity-0001',
+      TenantId: 't',
+      EventType: 'entitydata:created',
+      RelativeUrl: 'somewhere/else',
+      Payload: {},
+      When: new Date().toISOString(),
+    };
+    const { record } = buildWebhookEvent({ body: Buffer.from(JSON.stringify(body)), origin: 'webhook' });
+    await h.producer.emit(TOPICS.webhookEvents.name, [record]);
+    await waitFor(
+      async () =>
+        (await h.records(TOPICS.entityExtractorDeadLetter.name)).find(
+          (r) => r.headers[HEADER.notificationId] === body.Id,
+        )?.headers['dead-letter-reason'],
+      { timeoutMs: 60000, intervalMs: 1000, what: 'the dead letter' },
+    ).then((reason) => expect(reason).toMatch(/^no_aggregate_key:/));
+  });
+
   it('exports the metric names of docs/metrics.md with the entity_extractor_ prefix', async () => {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     for (const name of [
@@ -115,6 +135,7 @@ describe('entity extractor, live: webhooks → topic 1 → entity details', () =
       'synthetic_events_total',
     ])
       expect(text).toContain(`# TYPE entity_extractor_${name} `);
+    expect(text).toMatch(/entity_extractor_dead_letters_total\{[^}]*reason="no_aggregate_key"[^}]*\} 1/);
     expect(text).toMatch(/entity_extractor_records_produced_total\{[^}]*kind="conflict"[^}]*\} [1-9]/);
     expect(text).toMatch(
       /entity_extractor_fenx_requests_total\{[^}]*operation="conflicts"[^}]*outcome="conflict"[^}]*\} [1-9]/,
