@@ -12,7 +12,14 @@ import {
   Provider,
 } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
-import { createKafka, KafkaProducer, KafkaSettings, TopicName } from '@fenx/kafka';
+import {
+  createKafka,
+  ensureTopics,
+  KafkaProducer,
+  KafkaSettings,
+  TOPIC_MANIFEST,
+  TopicName,
+} from '@fenx/kafka';
 import type { Kafka, logCreator } from 'kafkajs';
 import { ExtractionMetrics } from './extraction-metrics';
 import { ExtractionLogger, ExtractionPipeline, ExtractionSpec } from './extraction-pipeline';
@@ -59,7 +66,7 @@ export class ExtractionKafka implements OnApplicationShutdown {
   readonly producer: KafkaProducer;
   private connected = false;
 
-  constructor(@Inject(EXTRACTION_OPTIONS) options: ExtractionModuleOptions) {
+  constructor(@Inject(EXTRACTION_OPTIONS) private readonly options: ExtractionModuleOptions) {
     this.kafka = createKafka(options.kafka, {
       logCreator: options.kafkaLogCreator ?? (() => () => undefined),
     });
@@ -72,7 +79,9 @@ export class ExtractionKafka implements OnApplicationShutdown {
     return this.connected;
   }
 
+  /** Creates missing manifest topics when the settings say so (real Kafka), then connects the producer. */
   async connect(): Promise<void> {
+    if (this.options.kafka.createTopics) await ensureTopics(this.kafka, this.options.kafka, TOPIC_MANIFEST);
     await this.producer.connect();
     this.connected = true;
   }

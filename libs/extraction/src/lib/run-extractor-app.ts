@@ -18,7 +18,10 @@ export interface RunExtractorAppOptions {
 }
 
 export interface RunningExtractorApp {
-  /** `once` and jobs: the exit code (0 success). `continuous`: resolves when the consumer ends. */
+  /**
+   * `once` and jobs: the exit code (0 success) once the app is closed. `continuous`: 0 when the
+   * consumer was stopped (shutdown in progress: let Nest finish), 1 when it failed (app closed).
+   */
   done: Promise<number>;
   app: INestApplicationContext;
 }
@@ -67,8 +70,9 @@ export async function runExtractorApp(options: RunExtractorAppOptions): Promise<
     logger.log({ mode, port: options.settings.port, groupId: options.settings.groupId }, 'extractor started');
     const done = extractor.runContinuous().then(
       () => 0,
-      (error: unknown) => {
+      async (error: unknown) => {
         logger.error({ err: error }, 'the consumer failed');
+        await app.close().catch(() => undefined);
         return 1;
       },
     );

@@ -1,0 +1,12 @@
+// End-to-end tier: the built journey-extractor and FenX simulator as processes, the dev broker, a Pushgateway.
+module.exports = {
+  displayName: 'journey-extractor-e2e',
+  preset: '../../jest.preset.js',
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
+  },
+  moduleFileExtensions: ['ts', 'js', 'html'],
+  testMatch: ['<rootDir>/src/**/*.e2e.spec.ts'],
+  testTimeout: 300000,
+};

@@ -1,0 +1,301 @@
+import { spawn, ChildProcess } from 'node:child_process';
+import { parseNotification, toWebhookBody } from '@fenx/fenx-events';
+import {
+  buildWebhookEvent,
+  createConsumer,
+  createKafka,
+  decodeJourneyDetail,
+  JourneyDetail,
+  KafkaProducer,
+  OutgoingRecord,
+  TOPICS,
+} from '@fenx/kafka';
+import { DevBroker } from '@fenx/kafka/testing';
+import {
+  AppProcess,
+  freePort,
+  SIMULATOR_DEFAULTS,
+  SimulatorProcess,
+  startSimulator,
+  waitFor,
+} from '@fenx/testing';
+import { Kafka } from 'kafkajs';
+
+export const APP = 'journey-extractor';
+const quiet = { logCreator: () => () => undefined };
+
+export interface ConsumedDetail {
+  key: string;
+  partition: number;
+  offset: string;
+  headers: Record<string, string>;
+  detail: JourneyDetail;
+}
+
+export interface TruthJourney {
+  id: string;
+  entityId: string;
+  status: string;
+  version: number;
+  etag: string;
+}
+
+/** Reads a topic from its start to the end offsets noted now, in partition order. */
+export async function readTopicToEnd(
+  kafka: Kafka,
+  topic: string,
+): Promise<
+  {
+    key: string | null;
+    value: Buffer | null;
+    partition: number;
+    offset: string;
+    headers: Record<string, string>;
+  }[]
+> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const remaining = new Map(
+    offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)]),
+  );
+  const out: Awaited<ReturnType<typeof readTopicToEnd>> = [];
+  if (remaining.size === 0) return out;
+  const consumer = createConsumer(kafka, `e2e-reader-${Date.now()}-${Math.random()}`);
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachMessage: async ({ partition, message }) => {
+      const target = remaining.get(partition);
+      if (target === undefined || BigInt(message.offset) >= target) return;
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+      out.push({
+        key: message.key?.toString() ?? null,
+        value: message.value,
+        partition,
+        offset: message.offset,
+        headers,
+      });
+      if (BigInt(message.offset) + 1n >= target) remaining.delete(partition);
+    },
+  });
+  try {
+    await waitFor(() => remaining.size === 0, { timeoutMs: 60000, what: `the end of ${topic}` });
+  } finally {
+    await consumer.disconnect();
+  }
+  return out.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
+}
+
+/** Sum of the samples of a metric in Prometheus text whose labels include `labels`. */
+export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})? ([-+\d.eE]+|NaN)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) sum += Number(m[3]);
+  }
+  return sum;
+}
+
+export class Pushgateway {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+  ) {}
+
+  static async start(): Promise<Pushgateway> {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const child = spawn('prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${port}`], {
+      stdio: 'ignore',
+    });
+    await waitFor(async () => (await fetch(`${url}/-/ready`)).ok, { what: 'the Pushgateway' });
+    return new Pushgateway(child, url);
+  }
+
+  async metrics(): Promise<string> {
+    return (await fetch(`${this.url}/metrics`)).text();
+  }
+
+  stop(): void {
+    this.child.kill('SIGTERM');
+  }
+}
+
+/** The dev broker, the FenX simulator (manual generator) and helpers to feed and check the extractor. */
+export class Harness {
+  private fedOffset = 0;
+  readonly apps: AppProcess[] = [];
+
+  private constructor(
+    readonly broker: DevBroker,
+    readonly kafka: Kafka,
+    readonly producer: KafkaProducer,
+    readonly sim: SimulatorProcess,
+  ) {}
+
+  static async start(simEnv: Record<string, string> = {}): Promise<Harness> {
+    const broker = await DevBroker.start({ brokers: 3 });
+    const kafka = createKafka(broker.settings('journey-e2e'), quiet);
+    const producer = new KafkaProducer(kafka, broker.settings('journey-e2e'));
+    await producer.connect();
+    const sim = await startSimulator({
+      SIM_AUTOSTART: 'false',
+      SIM_ENTITIES: '10',
+      SIM_JOURNEYS: '20',
+      ...simEnv,
+    });
+    return new Harness(broker, kafka, producer, sim);
+  }
+
+  async stop(): Promise<void> {
+    for (const app of this.apps) await app.stop(5000);
+    await this.sim.stop();
+    await this.producer.disconnect().catch(() => undefined);
+    await this.broker.stop();
+  }
+
+  async simJson<T>(path: string, init?: { method: string; body?: unknown }): Promise<T> {
+    const res = await fetch(`${this.sim.url}${path}`, {
+      method: init?.method ?? 'GET',
+      headers: init?.body !== undefined ? { 'content-type': 'application/json' } : undefined,
+      body: init?.body !== undefined ? JSON.stringify(init.body) : undefined,
+    });
+    if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** Generator steps now (each is one simulated action with its events). */
+  async step(count: number): Promise<void> {
+    for (let left = count; left > 0; left -= 500)
+      await this.simJson('/_sim/generator/step', { method: 'POST', body: { count: Math.min(500, left) } });
+  }
+
+  async faults(faults: Record<string, unknown>): Promise<void> {
+    await this.simJson('/_sim/faults', { method: 'PUT', body: faults });
+  }
+
+  async clearFaults(): Promise<void> {
+    await fetch(`${this.sim.url}/_sim/faults`, { method: 'DELETE' });
+  }
+
+  async journeys(): Promise<TruthJourney[]> {
+    const truth = await this.simJson<{ journeys: TruthJourney[] }>('/_sim/ground-truth?deliveryLog=false');
+    return truth.journeys;
+  }
+
+  /**
+   * Produces the simulator's events since the last call to topic 1, as radar would (webhook-event
+   * envelopes keyed by journey or entity id); every `duplicateEvery`-th event is produced twice, as
+   * FenX's at-least-once delivery does. Returns the number of journey events produced.
+   */
+  async feedEvents(duplicateEvery = 10): Promise<{ events: number; journeyEvents: number }> {
+    let events = 0;
+    let journeyEvents = 0;
+    for (;;) {
+      const page = await this.simJson<{ events: unknown[] }>(
+        `/_sim/events?offset=${this.fedOffset}&limit=2000`,
+      );
+      if (page.events.length === 0) break;
+      const records: OutgoingRecord[] = [];
+      page.events.forEach((raw, i) => {
+        const body = Buffer.from(JSON.stringify(toWebhookBody(parseNotification(raw).notification)));
+        const { event, record } = buildWebhookEvent({ body, origin: 'webhook' });
+        records.push(record);
+        if (event.domain === 'journey') journeyEvents++;
+        if ((this.fedOffset + i) % duplicateEvery === 0)
+          records.push(buildWebhookEvent({ body, origin: 'webhook' }).record);
+      });
+      for (let i = 0; i < records.length; i += 500)
+        await this.producer.emit(TOPICS.webhookEvents.name, records.slice(i, i + 500));
+      this.fedOffset += page.events.length;
+      events += page.events.length;
+    }
+    return { events, journeyEvents };
+  }
+
+  async extractorEnv(extra: Record<string, string> = {}): Promise<Record<string, string>> {
+    return {
+      ...this.broker.env(),
+      KAFKA_CLIENT_ID: APP,
+      FENX_BASE_URL: this.sim.url,
+      FENX_CLIENT_ID: SIMULATOR_DEFAULTS.clientId,
+      FENX_CLIENT_SECRET: SIMULATOR_DEFAULTS.clientSecret,
+      FENX_TENANT_ID: SIMULATOR_DEFAULTS.tenantId,
+      FENX_RATE_LIMIT_PER_SECOND: '500',
+      FENX_BACKOFF_BASE_MS: '20',
+      FENX_BACKOFF_MAX_MS: '500',
+      EXTRACTOR_PORT: String(await freePort()),
+      EXTRACTOR_RETRY_BACKOFF_MS: '20',
+      EXTRACTOR_RETRY_BACKOFF_MAX_MS: '500',
+      EXTRACTOR_SESSION_TIMEOUT_MS: '10000',
+      JOURNEY_SAFETY_NET_INTERVAL_MS: '0',
+      LOG_LEVEL: 'info',
+      ...extra,
+    };
+  }
+
+  /** Runs `EXTRACTOR_MODE=once` (or a job) to its end. */
+  async runOnce(extra: Record<string, string> = {}): Promise<{ code: number | null; output: string[] }> {
+    const app = await AppProcess.start({
+      name: APP,
+      env: await this.extractorEnv({ EXTRACTOR_MODE: 'once', ...extra }),
+    });
+    this.apps.push(app);
+    const { code } = await app.exited();
+    return { code, output: app.output() };
+  }
+
+  async startContinuous(extra: Record<string, string> = {}): Promise<{ app: AppProcess; url: string }> {
+    const env = await this.extractorEnv({ EXTRACTOR_MODE: 'continuous', ...extra });
+    const url = `http://127.0.0.1:${env['EXTRACTOR_PORT']}`;
+    const app = await AppProcess.start({
+      name: APP,
+      env,
+      readyUrl: `${url}/health/live`,
+      readyTimeoutMs: 60000,
+    });
+    this.apps.push(app);
+    return { app, url };
+  }
+
+  async details(): Promise<ConsumedDetail[]> {
+    const records = await readTopicToEnd(this.kafka, TOPICS.journeyDetails.name);
+    return records.map((r) => {
+      const decoded = decodeJourneyDetail(r.value);
+      if (!decoded.ok)
+        throw new Error(`topic 2 holds a record that is not a journey detail: ${decoded.reason}`);
+      return {
+        key: r.key ?? '',
+        partition: r.partition,
+        offset: r.offset,
+        headers: r.headers,
+        detail: decoded.value,
+      };
+    });
+  }
+
+  /** Differences between the latest detail of each journey in topic 2 and the simulator's ground truth. */
+  async mismatches(deletedIds: string[] = []): Promise<string[]> {
+    const latest = new Map<string, JourneyDetail>();
+    for (const d of await this.details()) latest.set(d.key, d.detail);
+    const problems: string[] = [];
+    for (const j of await this.journeys()) {
+      const d = latest.get(j.id);
+      if (!d) problems.push(`${j.id}: no detail`);
+      else if (deletedIds.includes(j.id)) {
+        if (d.state !== 'deleted') problems.push(`${j.id}: expected deleted, got ${d.state}`);
+      } else if (d.state !== 'present') problems.push(`${j.id}: ${d.state}`);
+      else if (d.etag !== j.etag) problems.push(`${j.id}: etag ${d.etag}, truth ${j.etag} (v${j.version})`);
+      else if ((d.journey as { status?: string }).status !== j.status)
+        problems.push(`${j.id}: status ${(d.journey as { status?: string }).status}, truth ${j.status}`);
+    }
+    return problems;
+  }
+}
