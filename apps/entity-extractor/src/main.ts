@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { ConfigValidationError } from '@fenx/config';
 import { ExtractorMode, runExtractorApp } from '@fenx/extraction';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { AppModule } from './app/app.module';
@@ -20,7 +21,15 @@ function positiveInt(value: string): number {
 
 /** Runs the app in a mode; resolves with the exit code (jobs and `once`), or keeps running (`continuous`). */
 async function run(mode?: ExtractorMode, backfill?: BackfillCommand): Promise<void> {
-  const config = loadConfig(undefined, mode);
+  let config;
+  try {
+    config = loadConfig(undefined, mode);
+  } catch (error) {
+    // A bad environment is named in full and ends with its own exit code.
+    if (!(error instanceof ConfigValidationError)) throw error;
+    process.stderr.write(`entity-extractor: ${error.message}\n`);
+    process.exit(2);
+  }
   const running = await runExtractorApp({
     app: 'entity-extractor',
     module: AppModule.forRoot(config),
