@@ -200,6 +200,8 @@ export class ExtractionModule {
               retryBackoff: options.settings.retryBackoff,
               partitionsConsumedConcurrently: options.settings.partitionsConcurrently,
               sessionTimeoutMs: options.settings.sessionTimeoutMs,
+              maxBytesPerPartition: options.settings.fetchMaxBytesPerPartition,
+              maxBytes: options.settings.fetchMaxBytes,
             }),
         },
         {

@@ -89,6 +89,21 @@ export class ExtractorEnv {
   @EnvNumber()
   EXTRACTOR_SESSION_TIMEOUT_MS = 30000;
 
+  /**
+   * Bytes per partition of one Kafka fetch. A batch never holds more than one fetch of a partition,
+   * so this (with EXTRACTOR_BATCH_SIZE) bounds how many events of one journey share a call.
+   */
+  @IsInt()
+  @Min(1024)
+  @EnvNumber()
+  EXTRACTOR_FETCH_MAX_BYTES_PER_PARTITION = 4 * 1024 * 1024;
+
+  /** Bytes of one Kafka fetch over all partitions (bounds memory with the batch size). */
+  @IsInt()
+  @Min(1024)
+  @EnvNumber()
+  EXTRACTOR_FETCH_MAX_BYTES = 16 * 1024 * 1024;
+
   /** HTTP port of `continuous` mode (/metrics, /health/live, /health/ready). */
   @IsInt()
   @Min(0)
@@ -120,6 +135,8 @@ export interface ExtractorSettings {
   requeue: { baseMs: number; maxMs: number; maxAttempts: number };
   partitionsConcurrently: number;
   sessionTimeoutMs: number;
+  fetchMaxBytesPerPartition: number;
+  fetchMaxBytes: number;
   port: number;
   syntheticRatePerSecond: number;
   pushgatewayUrl?: string;
@@ -142,6 +159,8 @@ export function extractorSettingsFrom(env: ExtractorEnv, app: string): Extractor
     },
     partitionsConcurrently: env.EXTRACTOR_PARTITIONS_CONCURRENTLY,
     sessionTimeoutMs: env.EXTRACTOR_SESSION_TIMEOUT_MS,
+    fetchMaxBytesPerPartition: env.EXTRACTOR_FETCH_MAX_BYTES_PER_PARTITION,
+    fetchMaxBytes: env.EXTRACTOR_FETCH_MAX_BYTES,
     port: env.EXTRACTOR_PORT,
     syntheticRatePerSecond: env.EXTRACTOR_SYNTHETIC_RATE,
     pushgatewayUrl: env.PUSHGATEWAY_URL,

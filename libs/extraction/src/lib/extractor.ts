@@ -20,6 +20,9 @@ export interface ExtractorOptions {
   retryBackoff?: { initialMs: number; maxMs: number };
   partitionsConsumedConcurrently?: number;
   sessionTimeoutMs?: number;
+  /** kafkajs fetch sizes: a chunk holds at most one fetch of a partition. */
+  maxBytesPerPartition?: number;
+  maxBytes?: number;
   random?: () => number;
 }
 
@@ -131,6 +134,8 @@ export class Extractor {
       retryBackoff: this.options.retryBackoff,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
       sessionTimeoutMs: this.options.sessionTimeoutMs,
+      maxBytesPerPartition: this.options.maxBytesPerPartition,
+      maxBytes: this.options.maxBytes,
       random: this.options.random,
     });
     return this.consumer;

@@ -86,6 +86,12 @@ export interface BatchConsumerOptions {
   retryBackoff?: { initialMs: number; maxMs: number };
   partitionsConsumedConcurrently?: number;
   sessionTimeoutMs?: number;
+  /**
+   * Fetch sizes (kafkajs `maxBytesPerPartition`, `maxBytes`): a chunk never holds more than one
+   * fetch of a partition, so handlers that group records (one API call per aggregate) want big ones.
+   */
+  maxBytesPerPartition?: number;
+  maxBytes?: number;
   /** Randomness for backoff jitter (tests pass a seeded one). */
   random?: () => number;
 }
@@ -157,6 +163,10 @@ export class BatchConsumer {
     this.consumer = createConsumer(options.kafka, options.groupId, {
       sessionTimeout: options.sessionTimeoutMs ?? 30000,
       heartbeatInterval: 3000,
+      ...(options.maxBytesPerPartition !== undefined
+        ? { maxBytesPerPartition: options.maxBytesPerPartition }
+        : {}),
+      ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
     });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       if (!event.payload.restart) this.failed?.(event.payload.error);

@@ -1,0 +1,268 @@
+// Journey-extractor drain benchmark: a backlog of synthetic journey events in topic 1 (dev broker),
+// the FenX simulator with API latency and a rate limit, the built extractor in `once` mode.
+// Reports drain time against the floor set by the limit (distinct journeys / N), FenX calls per
+// event, 429s (any means the limit was exceeded) and the extractor's peak RSS.
+//
+//   npx nx build journey-extractor fenx-simulator
+//   SWC_NODE_PROJECT=tools/tsconfig.tools.json node -r @swc-node/register tools/bench/journey-extractor/bench.ts \
+//     --events 100000 --journeys 5000 --rate 200 --latency 50
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { relativeUrls } from '@fenx/fenx-events';
+import { createKafka, KafkaProducer, OutgoingRecord, syntheticWebhookEvent, TOPICS } from '@fenx/kafka';
+import { DevBroker } from '@fenx/kafka/testing';
+import { AppProcess, freePort, SIMULATOR_DEFAULTS, startSimulator, waitFor } from '@fenx/testing';
+
+interface Options {
+  events: number;
+  journeys: number;
+  rate: number;
+  latency: number;
+  batch: number;
+  wave: number;
+  order: 'waves' | 'random';
+  concurrency: number;
+  partitions: number;
+  fetchBytes: number;
+  produceBatch: number;
+  seed: number;
+}
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle<T>(items: T[], random: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
+}
+
+/**
+ * The order of the backlog: `waves` = a bulk operation working on `wave` journeys at a time, their
+ * events interleaved at random within the wave; `random` = every event anywhere (worst case).
+ */
+function backlogOrder(journeyIds: string[], o: Options): string[] {
+  const random = rng(o.seed);
+  const perJourney = o.events / journeyIds.length;
+  const slots = journeyIds.flatMap((id) => Array.from({ length: perJourney }, () => id));
+  if (o.order === 'random') return shuffle(slots, random);
+  const out: string[] = [];
+  for (let w = 0; w < journeyIds.length; w += o.wave) {
+    const wave = journeyIds
+      .slice(w, w + o.wave)
+      .flatMap((id) => Array.from({ length: perJourney }, () => id));
+    out.push(...shuffle(wave, random));
+  }
+  return out;
+}
+
+async function simJson(url: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${url}${path}`, {
+    method: body === undefined ? 'GET' : path === '/_sim/faults' ? 'PUT' : 'POST',
+    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+  const text = await res.text();
+  return text ? JSON.parse(text) : undefined;
+}
+
+function metric(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    const m = /^([\w:]+)(\{[^}]*\})? ([-+\d.eE]+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) sum += Number(m[3]);
+  }
+  return sum;
+}
+
+async function main(o: Options): Promise<void> {
+  const started = Date.now();
+  const broker = await DevBroker.start({ brokers: 3 });
+  const gatewayPort = await freePort();
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  const gateway = spawn('prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${gatewayPort}`], {
+    stdio: 'ignore',
+  });
+  const sim = await startSimulator({
+    SIM_AUTOSTART: 'false',
+    SIM_ENTITIES: '200',
+    SIM_JOURNEYS: String(o.journeys),
+    SIM_MAX_JOURNEYS: String(o.journeys),
+  });
+  const kafka = createKafka(broker.settings('bench'), { logCreator: () => () => undefined });
+  const producer = new KafkaProducer(kafka, broker.settings('bench'));
+  try {
+    await waitFor(async () => (await fetch(`${gatewayUrl}/-/ready`)).ok, { what: 'the Pushgateway' });
+    let journeyIds: string[] = [];
+    while (journeyIds.length < o.journeys) {
+      await simJson(sim.url, '/_sim/generator/step', { count: 1000 });
+      const truth = (await simJson(sim.url, '/_sim/ground-truth?deliveryLog=false')) as {
+        journeys: { id: string }[];
+      };
+      journeyIds = truth.journeys.map((j) => j.id);
+    }
+    journeyIds = journeyIds.slice(0, o.journeys);
+    await simJson(sim.url, '/_sim/faults', {
+      latencyMs: o.latency,
+      rateLimit: { perSecond: o.rate, burst: o.concurrency },
+    });
+
+    await producer.connect();
+    const order = backlogOrder(journeyIds, o);
+    const when = new Date().toISOString();
+    for (let i = 0; i < order.length; i += o.produceBatch) {
+      const records: OutgoingRecord[] = order.slice(i, i + o.produceBatch).map(
+        (journeyId, k) =>
+          syntheticWebhookEvent(
+            {
+              id: `bench-${i + k}`,
+              tenantId: SIMULATOR_DEFAULTS.tenantId,
+              eventType: 'journey:taskcompleted',
+              relativeUrl: relativeUrls.journey(journeyId),
+              payload: { journeyId },
+              when,
+              correlationId: null,
+              causationId: null,
+            },
+            'backfill',
+          ).record,
+      );
+      await producer.emit(TOPICS.webhookEvents.name, records);
+    }
+    process.stderr.write(
+      `backlog of ${order.length} events over ${o.journeys} journeys produced (${o.order})\n`,
+    );
+
+    const app = await AppProcess.start({
+      name: 'journey-extractor',
+      env: {
+        ...broker.env(),
+        EXTRACTOR_MODE: 'once',
+        EXTRACTOR_BATCH_SIZE: String(o.batch),
+        EXTRACTOR_FETCH_CONCURRENCY: String(o.concurrency),
+        EXTRACTOR_PARTITIONS_CONCURRENTLY: String(o.partitions),
+        EXTRACTOR_FETCH_MAX_BYTES_PER_PARTITION: String(o.fetchBytes),
+        EXTRACTOR_FETCH_MAX_BYTES: String(o.fetchBytes * 4),
+        FENX_BASE_URL: sim.url,
+        FENX_CLIENT_ID: SIMULATOR_DEFAULTS.clientId,
+        FENX_CLIENT_SECRET: SIMULATOR_DEFAULTS.clientSecret,
+        FENX_TENANT_ID: SIMULATOR_DEFAULTS.tenantId,
+        FENX_RATE_LIMIT_PER_SECOND: String(o.rate),
+        FENX_MAX_CONCURRENCY: String(o.concurrency),
+        PUSHGATEWAY_URL: gatewayUrl,
+        LOG_LEVEL: 'info',
+      },
+    });
+    let peakKb = 0;
+    const poll = setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${app.pid}/status`, 'utf8'));
+        if (m) peakKb = Math.max(peakKb, Number(m[1]));
+      } catch {
+        // the process has exited
+      }
+    }, 200);
+    const { code } = await app.exited();
+    clearInterval(poll);
+    if (code !== 0) throw new Error(`the extractor exited ${code}:\n${app.output().slice(-20).join('\n')}`);
+    const lines = app.output().map((l) => {
+      try {
+        return JSON.parse(l);
+      } catch {
+        return {};
+      }
+    });
+    const drained = lines.find((l) => l.msg === 'drained to the noted watermarks');
+    const chunks = lines.filter((l) => l.msg === 'batch committed').map((l) => Number(l.records));
+    const metrics = await (await fetch(`${gatewayUrl}/metrics`)).text();
+    const calls = metric(metrics, 'journey_extractor_fenx_requests_total', { operation: 'journey' });
+    const limited = metric(metrics, 'journey_extractor_fenx_requests_total', {
+      operation: 'journey',
+      outcome: 'rate_limited',
+    });
+    const seconds = drained.durationMs / 1000;
+    const floor = o.journeys / o.rate;
+    const result = {
+      events: o.events,
+      journeys: o.journeys,
+      order: o.order,
+      rateLimitPerSecond: o.rate,
+      latencyMs: o.latency,
+      batchSize: o.batch,
+      drainSeconds: Number(seconds.toFixed(1)),
+      floorSeconds: floor,
+      overFloorPercent: Number((((seconds - floor) / floor) * 100).toFixed(1)),
+      apiCalls: calls,
+      apiCallsPerEvent: Number((calls / o.events).toFixed(4)),
+      callsOverJourneys: Number((calls / o.journeys).toFixed(3)),
+      rateLimited429: limited,
+      recordsProduced: metric(metrics, 'journey_extractor_records_produced_total'),
+      chunks: chunks.length,
+      meanChunkRecords: Math.round(chunks.reduce((a, b) => a + b, 0) / Math.max(1, chunks.length)),
+      partitionsConcurrently: o.partitions,
+      peakRssMb: Math.round(peakKb / 1024),
+      benchWallSeconds: Math.round((Date.now() - started) / 1000),
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await producer.disconnect().catch(() => undefined);
+    await sim.stop();
+    gateway.kill('SIGTERM');
+    await broker.stop();
+  }
+}
+
+const program = new Command()
+  .option('--events <n>', 'events in the backlog', '100000')
+  .option('--journeys <n>', 'distinct journeys', '5000')
+  .option('--rate <n>', 'FenX calls per second (simulator limit and client limit)', '200')
+  .option('--latency <ms>', 'simulator API latency', '50')
+  .option('--batch <n>', 'EXTRACTOR_BATCH_SIZE', '1000')
+  .option('--wave <n>', 'journeys in flight at once in the backlog (order=waves)', '250')
+  .option('--order <o>', 'waves | random', 'waves')
+  .option('--concurrency <n>', 'FENX_MAX_CONCURRENCY and EXTRACTOR_FETCH_CONCURRENCY', '20')
+  .option('--partitions <n>', 'EXTRACTOR_PARTITIONS_CONCURRENTLY', '4')
+  .option(
+    '--fetch-bytes <n>',
+    'EXTRACTOR_FETCH_MAX_BYTES_PER_PARTITION (whole fetch: 4x)',
+    String(4 * 1024 * 1024),
+  )
+  .option(
+    '--produce-batch <n>',
+    'events per produce call; the dev broker answers a fetch with one record batch per partition, so this bounds its batches',
+    '6000',
+  )
+  .option('--seed <n>', 'shuffle seed', '1')
+  .parse();
+const raw = program.opts();
+main({
+  events: Number(raw.events),
+  journeys: Number(raw.journeys),
+  rate: Number(raw.rate),
+  latency: Number(raw.latency),
+  batch: Number(raw.batch),
+  wave: Number(raw.wave),
+  order: raw.order === 'random' ? 'random' : 'waves',
+  concurrency: Number(raw.concurrency),
+  partitions: Number(raw.partitions),
+  fetchBytes: Number(raw.fetchBytes),
+  produceBatch: Number(raw.produceBatch),
+  seed: Number(raw.seed),
+}).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
