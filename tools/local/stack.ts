@@ -43,4 +43,17 @@ export const LOCAL_APPS: LocalApp[] = [
     },
     describe: 'http://127.0.0.1:4020/metrics  /health/ready; topic 1 → fenx.journey.details.v1',
   },
+  {
+    name: 'entity-extractor',
+    env: {
+      EXTRACTOR_MODE: 'continuous',
+      EXTRACTOR_PORT: '4030',
+      FENX_BASE_URL: LOCAL.simulatorUrl,
+      FENX_CLIENT_ID: LOCAL.clientId,
+      FENX_CLIENT_SECRET: LOCAL.clientSecret,
+      FENX_TENANT_ID: LOCAL.tenantId,
+      KAFKA_CLIENT_ID: 'entity-extractor',
+    },
+    describe: 'http://127.0.0.1:4030/metrics  entity details, drafts, conflicts; hourly reconciliation',
+  },
 ];

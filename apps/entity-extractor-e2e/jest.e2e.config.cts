@@ -1,0 +1,13 @@
+// End-to-end tier: the built entity extractor and FenX simulator as processes, the dev broker over TCP.
+module.exports = {
+  displayName: 'entity-extractor-e2e',
+  preset: '../../jest.preset.js',
+  testEnvironment: 'node',
+  rootDir: '.',
+  transform: {
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
+  },
+  moduleFileExtensions: ['ts', 'js'],
+  testMatch: ['<rootDir>/src/**/*.e2e.spec.ts'],
+  testTimeout: 240000,
+};

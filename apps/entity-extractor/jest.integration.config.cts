@@ -1,0 +1,10 @@
+// Integration tier: *.int.spec.ts against real processes (the dev broker over TCP, the FenX simulator over HTTP).
+const unit = require('./jest.config.cts');
+
+module.exports = {
+  ...unit,
+  displayName: 'entity-extractor:integration',
+  testPathIgnorePatterns: ['/node_modules/'],
+  testMatch: ['<rootDir>/src/**/*.int.spec.ts'],
+  testTimeout: 120000,
+};

@@ -1,0 +1,66 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { EXTRACTION_SPEC, ExtractionMetrics, ExtractionModule } from '@fenx/extraction';
+import { FenxClientModule } from '@fenx/fenx-client';
+import { TOPICS } from '@fenx/kafka';
+import { kafkaLogCreator, LoggingModule } from '@fenx/logging';
+import { MetricsModule } from '@fenx/metrics';
+import type { logCreator } from 'kafkajs';
+import { PinoLogger } from 'nestjs-pino';
+import { APP_NAME, EntityExtractorConfig } from './config';
+import { EntityJobs, RECONCILE_SETTINGS } from './entity-jobs';
+import { ENTITY_SPEC_OPTIONS, EntitySpec } from './entity-spec';
+import { ReconcileScheduler } from './reconcile.scheduler';
+
+/** kafkajs lines through the app's pino logger, resolved when kafkajs first logs. */
+const kafkaLogs: logCreator = () => {
+  let write: ReturnType<ReturnType<typeof kafkaLogCreator>> | undefined;
+  return (entry) => {
+    if (!write && PinoLogger.root) write = kafkaLogCreator(PinoLogger.root)();
+    write?.(entry);
+  };
+};
+
+/** The entity extractor: the shared extraction machinery over `EntitySpec`, plus its jobs. */
+@Module({})
+export class AppModule {
+  static forRoot(config: EntityExtractorConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggingModule.forRoot({ service: APP_NAME, version: config.version }, config.logging),
+        MetricsModule.forRoot({ app: APP_NAME }),
+        ScheduleModule.forRoot(),
+        // Every FenX call is counted in <app>_fenx_requests_total and timed by operation.
+        FenxClientModule.forRootAsync({
+          inject: [ExtractionMetrics],
+          useFactory: (metrics: ExtractionMetrics) => ({
+            settings: config.fenx,
+            options: { listener: metrics.fenxListener() },
+          }),
+        }),
+        ExtractionModule.forRoot({
+          app: APP_NAME,
+          settings: config.extractor,
+          kafka: config.kafka,
+          outputTopic: TOPICS.entityDetails.name,
+          deadLetterTopic: TOPICS.entityExtractorDeadLetter.name,
+          kafkaLogCreator: kafkaLogs,
+          providers: [
+            {
+              provide: ENTITY_SPEC_OPTIONS,
+              useValue: { notFoundGraceMs: config.notFoundGraceMs, scanOpenDrafts: config.scanOpenDrafts },
+            },
+            EntitySpec,
+            { provide: EXTRACTION_SPEC, useExisting: EntitySpec },
+          ],
+        }),
+      ],
+      providers: [
+        { provide: RECONCILE_SETTINGS, useValue: config.reconcile },
+        EntityJobs,
+        ReconcileScheduler,
+      ],
+    };
+  }
+}
