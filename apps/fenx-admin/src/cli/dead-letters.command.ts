@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { IHeaders, KafkaMessage } from 'kafkajs';
-import { createKafka, HEADER, KafkaProducer, OutgoingRecord, TOPIC_MANIFEST, TopicName } from '@fenx/kafka';
+import { HEADER, KafkaProducer, OutgoingRecord, TOPIC_MANIFEST, TopicName } from '@fenx/kafka';
 import { Command, InvalidArgumentError } from 'commander';
 import { CliError, EXIT } from './errors';
 import { CliIo, json, table } from './io';
-import { kafkaSettingsFromEnv } from './settings';
+import { cliKafka, kafkaSettingsFromEnv } from './settings';
 import { readToEnd } from './topic-reader';
 
 /** Headers BatchConsumer adds to a dead letter. */
@@ -134,7 +134,7 @@ export function deadLettersCommand(io: CliIo): Command {
     .option('--timeout-ms <ms>', 'give up reading after this long', positiveInt, 60000)
     .option('--json', 'print JSON')
     .action(async (opts: { topic: string; limit: number; timeoutMs: number; json?: boolean }) => {
-      const kafka = createKafka(kafkaSettingsFromEnv(io.env));
+      const kafka = cliKafka(kafkaSettingsFromEnv(io.env));
       const views: DeadLetterView[] = [];
       await readToEnd({
         kafka,
@@ -180,19 +180,8 @@ export function deadLettersCommand(io: CliIo): Command {
     .option('--timeout-ms <ms>', 'give up reading after this long', positiveInt, 60000)
     .action(async (opts: { topic: string; to?: string; fromBeginning?: boolean; timeoutMs: number }) => {
       const settings = kafkaSettingsFromEnv(io.env);
-      const kafka = createKafka(settings);
+      const kafka = cliKafka(settings);
       const groupId = replayGroupId(opts.topic);
-      if (opts.fromBeginning) {
-        const admin = kafka.admin();
-        await admin.connect();
-        try {
-          const groups = await admin.listGroups();
-          if (groups.groups.some((g) => g.groupId === groupId))
-            await admin.resetOffsets({ groupId, topic: opts.topic, earliest: true });
-        } finally {
-          await admin.disconnect();
-        }
-      }
       const producer = new KafkaProducer(kafka, settings);
       await producer.connect();
       const perTarget = new Map<string, number>();
@@ -203,6 +192,7 @@ export function deadLettersCommand(io: CliIo): Command {
           topic: opts.topic,
           groupId,
           commit: true,
+          fromStart: opts.fromBeginning,
           timeoutMs: opts.timeoutMs,
           onRecords: async (records) => {
             const byTarget = new Map<string, OutgoingRecord[]>();

@@ -1,10 +1,10 @@
 import { classifyEventType, EventDomain, FenxNotification, relativeUrls } from '@fenx/fenx-events';
 import { distinctIds, entityIdOfRow, journeyIdOfRow, ReportRow } from '@fenx/fenx-client';
-import { createKafka, KafkaProducer, OutgoingRecord, syntheticWebhookEvent, TOPICS } from '@fenx/kafka';
+import { KafkaProducer, OutgoingRecord, syntheticWebhookEvent, TOPICS } from '@fenx/kafka';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CliError, EXIT } from './errors';
 import { CliIo } from './io';
-import { kafkaSettingsFromEnv, withFenx } from './settings';
+import { cliKafka, kafkaSettingsFromEnv, withFenx } from './settings';
 
 const DURATION = /^(\d+)([mhd])$/;
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -109,7 +109,7 @@ export function reconcileCommand(io: CliIo, now: () => Date = () => new Date()):
       if (records.length === 0) return io.out('nothing to write');
 
       const settings = kafkaSettingsFromEnv(io.env);
-      const producer = new KafkaProducer(createKafka(settings), settings);
+      const producer = new KafkaProducer(cliKafka(settings), settings);
       await producer.connect();
       try {
         for (let i = 0; i < records.length; i += 500)

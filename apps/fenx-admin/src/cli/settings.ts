@@ -1,6 +1,7 @@
 import { Env, validateEnv } from '@fenx/config';
 import { FenxApiError, FenxClient, FenxClientEnv, fenxClientSettingsFrom } from '@fenx/fenx-client';
-import { KafkaEnv, kafkaSettingsFrom, KafkaSettings } from '@fenx/kafka';
+import { createKafka, KafkaEnv, kafkaSettingsFrom, KafkaSettings } from '@fenx/kafka';
+import { Kafka } from 'kafkajs';
 import { CliError, EXIT } from './errors';
 
 /** A FenX client from the FENX_* variables (fails naming every bad one). Close it when done. */
@@ -37,4 +38,12 @@ export async function withFenx<T>(env: Env, fn: (fenx: FenxClient) => Promise<T>
   } finally {
     await fenx.close();
   }
+}
+
+/**
+ * A Kafka client for the CLI. kafkajs's own retry chatter stays off the terminal: what finally
+ * fails is thrown and reported once, with its exit code.
+ */
+export function cliKafka(settings: KafkaSettings): Kafka {
+  return createKafka(settings, { logCreator: () => () => undefined });
 }

@@ -17,6 +17,8 @@ export interface ReadOptions {
    * the topic from its start.
    */
   commit: boolean;
+  /** Start at the beginning of every partition even when the group has committed offsets. */
+  fromStart?: boolean;
   /** Stop after this many records. */
   limit?: number;
   timeoutMs: number;
@@ -47,7 +49,7 @@ export async function readToEnd(options: ReadOptions): Promise<ReadSummary> {
     const offsets = await admin.fetchTopicOffsets(topic);
     targets = new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
     starts = new Map(offsets.map((o) => [o.partition, BigInt(o.low)]));
-    if (options.commit) {
+    if (options.commit && !options.fromStart) {
       const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
       for (const p of committed?.partitions ?? []) {
         const at = BigInt(p.offset);
@@ -64,6 +66,7 @@ export async function readToEnd(options: ReadOptions): Promise<ReadSummary> {
   const pending = new Set([...targets].filter(([p, high]) => (starts.get(p) ?? 0n) < high).map(([p]) => p));
   if (pending.size === 0 || options.limit === 0) return summary;
 
+  const next = new Map([...starts]);
   const consumer = createConsumer(kafka, groupId);
   let finish: (error?: unknown) => void = () => undefined;
   const done = new Promise<void>((resolve, reject) => {
@@ -86,8 +89,11 @@ export async function readToEnd(options: ReadOptions): Promise<ReadSummary> {
       autoCommit: false,
       eachBatch: async ({ batch, heartbeat }) => {
         const high = targets.get(batch.partition) ?? 0n;
+        const expected = next.get(batch.partition) ?? 0n;
+        // A batch fetched before the seek below took effect starts past the expected offset: skipped.
+        if (batch.messages.length > 0 && BigInt(batch.messages[0].offset) > expected) return;
         let records = batch.messages
-          .filter((m) => BigInt(m.offset) < high)
+          .filter((m) => BigInt(m.offset) >= expected && BigInt(m.offset) < high)
           .map((message) => ({ partition: batch.partition, message }));
         if (options.limit !== undefined)
           records = records.slice(0, Math.max(0, options.limit - summary.read));
@@ -99,10 +105,11 @@ export async function readToEnd(options: ReadOptions): Promise<ReadSummary> {
             return;
           }
           summary.read += records.length;
-          const next = BigInt(records[records.length - 1].message.offset) + 1n;
+          const after = BigInt(records[records.length - 1].message.offset) + 1n;
+          next.set(batch.partition, after);
           if (options.commit)
-            await consumer.commitOffsets([{ topic, partition: batch.partition, offset: next.toString() }]);
-          if (next >= high) pending.delete(batch.partition);
+            await consumer.commitOffsets([{ topic, partition: batch.partition, offset: after.toString() }]);
+          if (after >= high) pending.delete(batch.partition);
         } else if (batch.messages.some((m) => BigInt(m.offset) >= high - 1n)) {
           pending.delete(batch.partition);
         }
@@ -110,6 +117,8 @@ export async function readToEnd(options: ReadOptions): Promise<ReadSummary> {
         if (pending.size === 0 || (options.limit !== undefined && summary.read >= options.limit)) finish();
       },
     });
+    // Every partition starts exactly where this read decided (the committed offset, or the start).
+    for (const p of pending) consumer.seek({ topic, partition: p, offset: String(starts.get(p) ?? 0n) });
     await done;
     return summary;
   } finally {
