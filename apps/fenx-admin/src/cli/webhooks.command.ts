@@ -154,7 +154,7 @@ export function webhooksCommand(io: CliIo): Command {
     .command('create')
     .description('create a webhook (at most 10 per tenant); prints its id')
     .requiredOption('--name <name>', 'webhook name')
-    .requiredOption('--url <url>', "radar's public URL, e.g. https://radar.example.com/fenx/webhook")
+    .requiredOption('--url <url>', "radar's public URL, e.g. https://radar.example.com/webhooks/fenx")
     .addOption(
       new Option('--secret <secret>', 'signing secret, 1-128 characters')
         .env('FENX_WEBHOOK_SECRET')
