@@ -3,8 +3,10 @@
 # entity-extractor, lake-sink, fenx-simulator):
 #   docker build -f docker/node-app.Dockerfile --build-arg APP=radar -t fenx/radar .
 # Stages: deps (npm ci of the whole workspace) -> build (nx build: a webpack bundle plus a generated
-# package.json and pruned lockfile of just the app's dependencies) -> prod-deps (npm ci --omit=dev of
-# that lockfile) -> runtime (node:22-slim, the bundle and its production node_modules, user `node`).
+# package.json naming just the app's dependencies) -> prod-deps (that package.json with the root
+# lockfile, so every version is the locked one; production dependencies only) -> runtime (node:22-slim,
+# the bundle and its production node_modules, user `node`). The lockfile Nx generates next to the
+# bundle misses transitive entries, so `npm ci` cannot use it; `npm install` with the root lockfile can.
 # No secret is baked in: every setting comes from the environment at run time.
 
 ARG NODE_IMAGE=node:22-slim
@@ -19,13 +21,14 @@ ARG APP
 RUN test -n "${APP}" || (echo "build with --build-arg APP=<nx project>" >&2 && exit 1)
 COPY . .
 ENV NX_DAEMON=false NX_NO_CLOUD=true
-RUN npx nx build "${APP}" && test -f "dist/apps/${APP}/main.js" && test -f "dist/apps/${APP}/package-lock.json"
+RUN npx nx build "${APP}" && test -f "dist/apps/${APP}/main.js" && test -f "dist/apps/${APP}/package.json"
 
 FROM ${NODE_IMAGE} AS prod-deps
 ARG APP
 WORKDIR /app
-COPY --from=build /workspace/dist/apps/${APP}/package.json /workspace/dist/apps/${APP}/package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error && npm cache clean --force
+COPY --from=build /workspace/dist/apps/${APP}/package.json ./
+COPY package-lock.json ./
+RUN npm install --omit=dev --no-audit --no-fund --loglevel=error && npm cache clean --force
 
 FROM ${NODE_IMAGE} AS runtime
 ARG APP

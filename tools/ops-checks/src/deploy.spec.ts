@@ -197,8 +197,9 @@ describe('Dockerfiles', () => {
       else expect(healthcheck?.args).toMatch(/CMD .*fetch\(.*HEALTH_PATH/);
       for (const i of ops.filter((x) => x.op === 'ENV' || x.op === 'ARG'))
         expect(i.args).not.toMatch(/SECRET|PASSWORD|TOKEN/i);
-      // production dependencies only, from the app's generated package.json and pruned lockfile
-      expect(ops.some((i) => i.op === 'RUN' && i.args.includes('npm ci --omit=dev'))).toBe(true);
+      // production dependencies only: the app's generated package.json with the root lockfile
+      expect(ops.some((i) => i.op === 'COPY' && i.args === 'package-lock.json ./')).toBe(true);
+      expect(ops.some((i) => i.op === 'RUN' && i.args.includes('npm install --omit=dev'))).toBe(true);
     },
   );
 
