@@ -67,7 +67,8 @@ export async function readToEnd(options: ReadOptions): Promise<ReadSummary> {
   if (pending.size === 0 || options.limit === 0) return summary;
 
   const next = new Map([...starts]);
-  const consumer = createConsumer(kafka, groupId);
+  // Short fetch waits: a one-off read should not idle in a long poll once it has what it came for.
+  const consumer = createConsumer(kafka, groupId, { maxWaitTimeInMs: 500, sessionTimeout: 10000 });
   let finish: (error?: unknown) => void = () => undefined;
   const done = new Promise<void>((resolve, reject) => {
     finish = (error) => (error === undefined ? resolve() : reject(error));
