@@ -1,4 +1,4 @@
-import { freePort, SimulatorProcess, startSimulator, waitFor } from '@fenx/testing';
+import { AppProcess, freePort, SimulatorProcess, startSimulator, waitFor } from '@fenx/testing';
 import { cli, fenxEnv, WebhookEndpoint } from '../test/cli-harness';
 import { EXIT } from './errors';
 
@@ -176,5 +176,22 @@ describe('fenx-admin webhooks, against the FenX simulator over HTTP', () => {
 
     const unknown = await cli(['webhooks', 'frobnicate'], env);
     expect(unknown.code).toBe(EXIT.usage);
+  });
+
+  it('the built command exits with the code it reports (a real process)', async () => {
+    const proc = await AppProcess.start({
+      name: 'fenx-admin',
+      args: ['webhooks', 'show', 'no-such-webhook'],
+      env,
+    });
+    const { code } = await proc.exited();
+    expect(code).toBe(EXIT.notFound);
+    expect(proc.output()).toContain('fenx-admin: No webhook with id no-such-webhook in this tenant.');
+
+    const ok = await AppProcess.start({ name: 'fenx-admin', args: ['webhooks', 'list', '--json'], env });
+    expect((await ok.exited()).code).toBe(0);
+    expect(JSON.parse(ok.output().join('\n'))).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'ops-enable-disable' })]),
+    );
   });
 });
