@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # librdkafka-dev + gcc: the dev broker (librdkafka's mock cluster); prometheus-pushgateway: the
-# scheduled jobs' metrics in tests.
-packages=(librdkafka-dev gcc libc6-dev prometheus-pushgateway)
+# scheduled jobs' metrics in tests; prometheus: promtool, which checks and unit-tests the alert rules.
+packages=(librdkafka-dev gcc libc6-dev prometheus-pushgateway prometheus)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,10 @@
+// Integration tier: the CLI against the built FenX simulator over HTTP and the dev broker over TCP.
+const unit = require('./jest.config.cts');
+
+module.exports = {
+  ...unit,
+  displayName: 'fenx-admin:integration',
+  testPathIgnorePatterns: ['/node_modules/'],
+  testMatch: ['<rootDir>/src/**/*.int.spec.ts'],
+  testTimeout: 120000,
+};

@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import { IHeaders, KafkaMessage } from 'kafkajs';
+import { HEADER, KafkaProducer, OutgoingRecord, TOPIC_MANIFEST, TopicName } from '@fenx/kafka';
+import { Command, InvalidArgumentError } from 'commander';
+import { CliError, EXIT } from './errors';
+import { CliIo, json, table } from './io';
+import { cliKafka, kafkaSettingsFromEnv } from './settings';
+import { readToEnd } from './topic-reader';
+
+/** Headers BatchConsumer adds to a dead letter. */
+const DEAD_LETTER_HEADERS = [
+  'dead-letter-reason',
+  'dead-letter-attempts',
+  'dead-letter-source',
+  'dead-letter-group',
+  'dead-letter-at',
+];
+
+/** The header a replayed record carries: `<dead-letter topic>/<partition>/<offset>` it came from. */
+export const REPLAYED_FROM_HEADER = 'fenx-replayed-from';
+
+const DEAD_LETTER_TOPICS = TOPIC_MANIFEST.map((t) => t.name).filter((n) => n.includes('.dead-letter.'));
+const SOURCE_TOPICS = TOPIC_MANIFEST.map((t) => t.name).filter((n) => !n.includes('.dead-letter.'));
+
+export function headerValue(headers: IHeaders | undefined, name: string): string | undefined {
+  const v = headers?.[name];
+  const first = Array.isArray(v) ? v[0] : v;
+  if (first === undefined) return undefined;
+  return Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
+}
+
+/** `topic/partition/offset` of the `dead-letter-source` header. */
+export function parseSource(
+  value: string | undefined,
+): { topic: string; partition: number; offset: string } | undefined {
+  const m = value ? /^(.+)\/(\d+)\/(\d+)$/.exec(value) : null;
+  return m ? { topic: m[1], partition: Number(m[2]), offset: m[3] } : undefined;
+}
+
+export interface DeadLetterView {
+  partition: number;
+  offset: string;
+  key: string | null;
+  at?: string;
+  reason?: string;
+  attempts?: string;
+  source?: string;
+  group?: string;
+  eventType?: string;
+  notificationId?: string;
+}
+
+export function viewOf(partition: number, m: KafkaMessage): DeadLetterView {
+  const h = (name: string) => headerValue(m.headers, name);
+  return {
+    partition,
+    offset: m.offset,
+    key: m.key ? m.key.toString('utf8') : null,
+    at: h('dead-letter-at'),
+    reason: h('dead-letter-reason'),
+    attempts: h('dead-letter-attempts'),
+    source: h('dead-letter-source'),
+    group: h('dead-letter-group'),
+    eventType: h(HEADER.eventType),
+    notificationId: h(HEADER.notificationId),
+  };
+}
+
+/**
+ * The record to put back: key, value and headers of the dead letter, without the dead-letter headers,
+ * marked with where it was replayed from. Into its source partition when it goes back to its source
+ * topic (the partition chosen at first by its key or partition key), else by key.
+ */
+export function replayRecord(
+  dlq: string,
+  partition: number,
+  m: KafkaMessage,
+  target: string,
+  now: Date,
+): OutgoingRecord & { partition?: number } {
+  const source = parseSource(headerValue(m.headers, 'dead-letter-source'));
+  const headers: IHeaders = {};
+  for (const [k, v] of Object.entries(m.headers ?? {}))
+    if (!DEAD_LETTER_HEADERS.includes(k) && v !== undefined) headers[k] = v;
+  headers[REPLAYED_FROM_HEADER] = `${dlq}/${partition}/${m.offset}`;
+  headers['fenx-replayed-at'] = now.toISOString();
+  return {
+    key: m.key
+      ? m.key.toString('utf8')
+      : source
+        ? `${source.topic}/${source.partition}/${source.offset}`
+        : `${dlq}/${partition}/${m.offset}`,
+    value: m.value,
+    headers,
+    ...(source && source.topic === target ? { partition: source.partition } : {}),
+  };
+}
+
+function deadLetterTopic(value: string): string {
+  if (!DEAD_LETTER_TOPICS.includes(value))
+    throw new InvalidArgumentError(
+      `not a dead-letter topic of the manifest (${DEAD_LETTER_TOPICS.join(', ')})`,
+    );
+  return value;
+}
+
+function sourceTopic(value: string): string {
+  if (!SOURCE_TOPICS.includes(value))
+    throw new InvalidArgumentError(`not a source topic of the manifest (${SOURCE_TOPICS.join(', ')})`);
+  return value;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+/** The consumer group that keeps a replay's position, one per dead-letter topic. */
+export function replayGroupId(dlq: string): string {
+  return `fenx-admin.replay.${dlq}`;
+}
+
+export function deadLettersCommand(io: CliIo): Command {
+  const cmd = new Command('dead-letters').description('dead-letter topics (KAFKA_* settings)');
+
+  cmd
+    .command('list')
+    .description(
+      'print dead letters with their reason, attempts and source (reads from the start; commits nothing)',
+    )
+    .requiredOption('--topic <topic>', 'dead-letter topic', deadLetterTopic)
+    .option('--limit <n>', 'at most this many records', positiveInt, 50)
+    .option('--timeout-ms <ms>', 'give up reading after this long', positiveInt, 60000)
+    .option('--json', 'print JSON')
+    .action(async (opts: { topic: string; limit: number; timeoutMs: number; json?: boolean }) => {
+      const kafka = cliKafka(kafkaSettingsFromEnv(io.env));
+      const views: DeadLetterView[] = [];
+      await readToEnd({
+        kafka,
+        topic: opts.topic,
+        groupId: `fenx-admin.inspect.${randomUUID()}`,
+        commit: false,
+        limit: opts.limit,
+        timeoutMs: opts.timeoutMs,
+        onRecords: async (records) => {
+          views.push(...records.map((r) => viewOf(r.partition, r.message)));
+        },
+      });
+      views.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
+      if (opts.json) return io.out(json(views));
+      if (views.length === 0) return io.out(`no dead letters in ${opts.topic}`);
+      io.out(
+        table(
+          ['PARTITION/OFFSET', 'AT', 'ATTEMPTS', 'SOURCE', 'KEY', 'EVENT TYPE', 'REASON'],
+          views.map((v) => [
+            `${v.partition}/${v.offset}`,
+            v.at ?? '',
+            v.attempts ?? '',
+            v.source ?? '',
+            v.key ?? '',
+            v.eventType ?? '',
+            (v.reason ?? '').replace(/\s+/g, ' ').slice(0, 200),
+          ]),
+        ),
+      );
+      io.out(
+        `${views.length} dead letter(s)${views.length === opts.limit ? ` (first ${opts.limit}; --limit for more)` : ''}`,
+      );
+    });
+
+  cmd
+    .command('replay')
+    .description(
+      'put dead letters back into their source topic (keys, values, headers); the position is kept, so a second run replays only what arrived since',
+    )
+    .requiredOption('--topic <topic>', 'dead-letter topic', deadLetterTopic)
+    .option('--to <topic>', "replay into this topic instead of each record's source topic", sourceTopic)
+    .option('--from-beginning', 'replay every record again, not only those since the last replay')
+    .option('--timeout-ms <ms>', 'give up reading after this long', positiveInt, 60000)
+    .action(async (opts: { topic: string; to?: string; fromBeginning?: boolean; timeoutMs: number }) => {
+      const settings = kafkaSettingsFromEnv(io.env);
+      const kafka = cliKafka(settings);
+      const groupId = replayGroupId(opts.topic);
+      const producer = new KafkaProducer(kafka, settings);
+      await producer.connect();
+      const perTarget = new Map<string, number>();
+      const skipped: string[] = [];
+      try {
+        const summary = await readToEnd({
+          kafka,
+          topic: opts.topic,
+          groupId,
+          commit: true,
+          fromStart: opts.fromBeginning,
+          timeoutMs: opts.timeoutMs,
+          onRecords: async (records) => {
+            const byTarget = new Map<string, OutgoingRecord[]>();
+            const now = new Date();
+            for (const { partition, message } of records) {
+              const target =
+                opts.to ?? parseSource(headerValue(message.headers, 'dead-letter-source'))?.topic;
+              if (!target || !SOURCE_TOPICS.includes(target)) {
+                skipped.push(`${partition}/${message.offset} (source ${target ?? 'unknown'}: use --to)`);
+                continue;
+              }
+              const list = byTarget.get(target) ?? [];
+              list.push(replayRecord(opts.topic, partition, message, target, now));
+              byTarget.set(target, list);
+            }
+            // Committed only after every record of the batch is acknowledged by Kafka.
+            for (const [target, list] of byTarget) {
+              await producer.emit(target as TopicName, list);
+              perTarget.set(target, (perTarget.get(target) ?? 0) + list.length);
+            }
+          },
+        });
+        const replayed = [...perTarget.values()].reduce((a, b) => a + b, 0);
+        io.out(
+          `replayed ${replayed} record(s) from ${opts.topic}` +
+            (perTarget.size ? `: ${[...perTarget].map(([t, n]) => `${n} -> ${t}`).join(', ')}` : '') +
+            ` (read ${summary.read}; position kept in consumer group ${groupId})`,
+        );
+        if (skipped.length) {
+          io.err(`skipped ${skipped.length} record(s) without a known source topic: ${skipped.join(', ')}`);
+          throw new CliError(
+            'Some dead letters were not replayed; rerun with --from-beginning --to <topic>.',
+            EXIT.failure,
+          );
+        }
+      } finally {
+        await producer.disconnect();
+      }
+    });
+
+  return cmd;
+}

@@ -1,0 +1,157 @@
+import { BatchConsumer, buildWebhookEvent, createKafka, KafkaProducer, TOPICS } from '@fenx/kafka';
+import { DevBroker } from '@fenx/kafka/testing';
+import { Kafka } from 'kafkajs';
+import { cli } from '../test/cli-harness';
+import { readToEnd, ReadRecord } from './topic-reader';
+
+const SOURCE = TOPICS.webhookEvents.name;
+const DLQ = TOPICS.journeyExtractorDeadLetter.name;
+
+function notification(n: number): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      Id: `00000000-0000-4000-8000-00000000000${n}`,
+      TenantId: '45bf62ac-e4b1-4c16-ae32-d774cd18db6d',
+      EventType: 'journey:taskcompleted',
+      RelativeUrl: `journeyquery/api/journey-instance/journey-${n}`,
+      Payload: {},
+      When: '2026-11-23T10:00:00Z',
+      CorrelationId: null,
+      CausationId: null,
+    }),
+  );
+}
+
+describe('fenx-admin dead-letters, against the dev broker', () => {
+  let broker: DevBroker;
+  let kafka: Kafka;
+  let producer: KafkaProducer;
+  let env: Record<string, string>;
+
+  const readAll = async (topic: string): Promise<ReadRecord[]> => {
+    const records: ReadRecord[] = [];
+    await readToEnd({
+      kafka,
+      topic,
+      groupId: `test-reader-${Math.random()}`,
+      commit: false,
+      timeoutMs: 30000,
+      onRecords: async (r) => {
+        records.push(...r);
+      },
+    });
+    return records;
+  };
+
+  beforeAll(async () => {
+    broker = await DevBroker.start();
+    const settings = broker.settings();
+    kafka = createKafka(settings);
+    producer = new KafkaProducer(kafka, settings);
+    await producer.connect();
+    env = { ...broker.env(), KAFKA_CONNECTION_TIMEOUT_MS: '1000' };
+
+    // Three events in topic 1 that an extractor fails on: BatchConsumer dead-letters them with
+    // reason, attempts and source, exactly as the extractors do.
+    await producer.emit(
+      SOURCE,
+      [1, 2, 3].map((n) => buildWebhookEvent({ body: notification(n), origin: 'webhook' }).record),
+    );
+    const failing = new BatchConsumer({
+      kafka,
+      producer,
+      groupId: 'test-extractor',
+      topic: SOURCE,
+      deadLetterTopic: DLQ,
+      maxRetryDepth: 0,
+      retryBackoff: { initialMs: 1, maxMs: 1 },
+      sessionTimeoutMs: 10000,
+      handler: async (records) => ({
+        outputs: [],
+        failures: [{ records, reason: 'FenxApiError: HTTP 500 INTERNAL_SERVER_ERROR' }],
+      }),
+    });
+    const drained = await failing.runOnce();
+    expect(drained.deadLetters).toBe(3);
+  }, 90000);
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await broker?.stop();
+  });
+
+  it('list prints each dead letter with its reason, attempts and source', async () => {
+    const run = await cli(['dead-letters', 'list', '--topic', DLQ], env);
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    const rows = run.out.split('\n').filter((l) => l.includes('INTERNAL_SERVER_ERROR'));
+    expect(rows).toHaveLength(3);
+    for (const n of [1, 2, 3]) expect(run.out).toContain(`journey-${n}`);
+    expect(run.out).toMatch(new RegExp(`${SOURCE.replace(/\./g, '\\.')}/\\d+/\\d+`));
+    expect(run.out).toContain('journey:taskcompleted');
+    expect(run.out).toContain('3 dead letter(s)');
+
+    const json = await cli(['dead-letters', 'list', '--topic', DLQ, '--json', '--limit', '2'], env);
+    const views = JSON.parse(json.out) as { reason: string; attempts: string; source: string }[];
+    expect(views).toHaveLength(2);
+    expect(views[0]).toEqual(
+      expect.objectContaining({ reason: expect.stringContaining('HTTP 500'), attempts: '1' }),
+    );
+  });
+
+  it('list of an empty dead-letter topic says so', async () => {
+    const run = await cli(['dead-letters', 'list', '--topic', TOPICS.lakeSinkDeadLetter.name], env);
+    expect(run).toEqual({ code: 0, out: `no dead letters in ${TOPICS.lakeSinkDeadLetter.name}`, err: '' });
+  });
+
+  it('replay re-publishes to the source topic with keys, values and headers, into the source partition; a second run replays nothing new', async () => {
+    const before = await readAll(SOURCE);
+    expect(before).toHaveLength(3);
+
+    const first = await cli(['dead-letters', 'replay', '--topic', DLQ], env);
+    if (first.code !== 0) throw new Error(first.err);
+    expect(first.err).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.out).toContain(`replayed 3 record(s) from ${DLQ}: 3 -> ${SOURCE}`);
+
+    const after = await readAll(SOURCE);
+    expect(after).toHaveLength(6);
+    const originals = new Map(before.map((r) => [r.message.key?.toString(), r]));
+    const replayed = after.filter((r) => r.message.headers?.['fenx-replayed-from'] !== undefined);
+    expect(replayed).toHaveLength(3);
+    for (const r of replayed) {
+      const original = originals.get(r.message.key?.toString());
+      expect(original).toBeDefined();
+      expect(r.partition).toBe(original?.partition);
+      expect(r.message.value?.toString()).toBe(original?.message.value?.toString());
+      expect(r.message.headers?.['fenx-notification-id']?.toString()).toBe(
+        original?.message.headers?.['fenx-notification-id']?.toString(),
+      );
+      expect(r.message.headers?.['dead-letter-reason']).toBeUndefined();
+      expect(r.message.headers?.['fenx-replayed-from']?.toString()).toMatch(
+        new RegExp(`^${DLQ.replace(/\./g, '\\.')}/\\d+/\\d+$`),
+      );
+    }
+
+    const second = await cli(['dead-letters', 'replay', '--topic', DLQ], env);
+    expect(second.code).toBe(0);
+    expect(second.out).toContain(`replayed 0 record(s) from ${DLQ}`);
+    expect(await readAll(SOURCE)).toHaveLength(6);
+
+    const again = await cli(['dead-letters', 'replay', '--topic', DLQ, '--from-beginning'], env);
+    if (again.code !== 0) throw new Error(again.err);
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('replayed 3 record(s)');
+    expect(await readAll(SOURCE)).toHaveLength(9);
+  });
+
+  it('an unknown broker address exits 6', async () => {
+    const run = await cli(['dead-letters', 'list', '--topic', DLQ], {
+      KAFKA_BROKERS: '127.0.0.1:1',
+      KAFKA_CONNECTION_TIMEOUT_MS: '200',
+      KAFKA_REQUEST_TIMEOUT_MS: '500',
+    });
+    expect(run.code).toBe(6);
+    expect(run.err).toContain('Kafka failed');
+  });
+});

@@ -1,0 +1,49 @@
+import { Env, validateEnv } from '@fenx/config';
+import { FenxApiError, FenxClient, FenxClientEnv, fenxClientSettingsFrom } from '@fenx/fenx-client';
+import { createKafka, KafkaEnv, kafkaSettingsFrom, KafkaSettings } from '@fenx/kafka';
+import { Kafka } from 'kafkajs';
+import { CliError, EXIT } from './errors';
+
+/** A FenX client from the FENX_* variables (fails naming every bad one). Close it when done. */
+export function fenxClientFrom(env: Env): FenxClient {
+  return new FenxClient(fenxClientSettingsFrom(validateEnv(FenxClientEnv, env)));
+}
+
+/** Kafka settings from the KAFKA_* variables, with the CLI's own client id by default. */
+export function kafkaSettingsFromEnv(env: Env): KafkaSettings {
+  return kafkaSettingsFrom(validateEnv(KafkaEnv, { KAFKA_CLIENT_ID: 'fenx-admin', ...env }));
+}
+
+/** Runs `fn` with a FenX client and always closes it. */
+export async function withFenx<T>(env: Env, fn: (fenx: FenxClient) => Promise<T>): Promise<T> {
+  const fenx = fenxClientFrom(env);
+  try {
+    return await fn(fenx);
+  } catch (e) {
+    // The token endpoint answers a bad client id or secret with 400 invalid_client (OAuth2).
+    const tokenPath = new URL(fenx.settings.tokenUrl).pathname;
+    if (
+      e instanceof FenxApiError &&
+      e.path === tokenPath &&
+      e.status !== undefined &&
+      e.status >= 400 &&
+      e.status < 500 &&
+      e.status !== 429
+    )
+      throw new CliError(
+        `FenX refused the credentials (token endpoint answered HTTP ${e.status}): check FENX_CLIENT_ID, FENX_CLIENT_SECRET and FENX_SCOPES.\n${e.message}`,
+        EXIT.unauthorized,
+      );
+    throw e;
+  } finally {
+    await fenx.close();
+  }
+}
+
+/**
+ * A Kafka client for the CLI. kafkajs's own retry chatter stays off the terminal: what finally
+ * fails is thrown and reported once, with its exit code.
+ */
+export function cliKafka(settings: KafkaSettings): Kafka {
+  return createKafka(settings, { logCreator: () => () => undefined });
+}
