@@ -41,7 +41,26 @@ interface ExportedApp {
  * with the app's own names for its port and mode variables. The test "lists every pipeline app of the
  * workspace" fails until each existing pipeline app has its line.
  */
-const APPS: ExportedApp[] = [];
+const APPS: ExportedApp[] = [
+  {
+    name: 'journey-extractor',
+    env: ({ port, kafka, fenx }) => ({
+      EXTRACTOR_PORT: String(port),
+      EXTRACTOR_MODE: 'continuous',
+      ...kafka,
+      ...fenx,
+    }),
+  },
+  {
+    name: 'entity-extractor',
+    env: ({ port, kafka, fenx }) => ({
+      EXTRACTOR_PORT: String(port),
+      EXTRACTOR_MODE: 'continuous',
+      ...kafka,
+      ...fenx,
+    }),
+  },
+];
 
 const PIPELINE_APPS = ['radar', 'journey-extractor', 'entity-extractor', 'lake-sink'];
 
