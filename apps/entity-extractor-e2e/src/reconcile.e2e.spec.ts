@@ -1,6 +1,7 @@
 import { entityIdOfRow } from '@fenx/fenx-client';
 import { decodeWebhookEvent, TOPICS } from '@fenx/kafka';
-import { compareWithGroundTruth, Harness, startPushgateway } from './test/harness';
+import { startPushgateway } from '@fenx/testing';
+import { compareWithGroundTruth, Harness } from './test/harness';
 
 const CURSOR_KEY = 'entity-extractor.reconciliation';
 const OVERLAP_SECONDS = 5;

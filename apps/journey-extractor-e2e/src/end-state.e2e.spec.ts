@@ -1,15 +1,16 @@
 import { HEADER, TOPICS } from '@fenx/kafka';
-import { Harness, metricValue, Pushgateway, readTopicToEnd } from './test/harness';
+import { metricValue, PushgatewayProcess, startPushgateway } from '@fenx/testing';
+import { Harness, readTopicToEnd } from './test/harness';
 
 const JOB = { job: 'journey-extractor' };
 
 describe('journey-extractor once: the complete end state', () => {
   let h: Harness;
-  let gateway: Pushgateway;
+  let gateway: PushgatewayProcess;
 
   beforeAll(async () => {
     h = await Harness.start();
-    gateway = await Pushgateway.start();
+    gateway = await startPushgateway();
   });
 
   afterAll(async () => {

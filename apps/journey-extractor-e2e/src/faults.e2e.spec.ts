@@ -1,6 +1,6 @@
 import { TOPICS } from '@fenx/kafka';
-import { waitFor } from '@fenx/testing';
-import { Harness, metricValue, readTopicToEnd } from './test/harness';
+import { metricValue, waitFor } from '@fenx/testing';
+import { Harness, readTopicToEnd } from './test/harness';
 
 describe('journey-extractor continuous under FenX faults and a broker outage', () => {
   let h: Harness;

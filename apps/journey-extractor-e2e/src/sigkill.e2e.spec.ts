@@ -1,5 +1,5 @@
-import { waitFor } from '@fenx/testing';
-import { Harness, metricValue } from './test/harness';
+import { metricValue, waitFor } from '@fenx/testing';
+import { Harness } from './test/harness';
 
 const BATCH = 100;
 

@@ -6,13 +6,13 @@
 //   npx nx build journey-extractor fenx-simulator
 //   SWC_NODE_PROJECT=tools/tsconfig.tools.json node -r @swc-node/register tools/bench/journey-extractor/bench.ts \
 //     --events 40000 --journeys 2000 --rate 50 --latency 50
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { seededRandom } from '@fenx/fenx-client';
 import { relativeUrls } from '@fenx/fenx-events';
 import { createKafka, KafkaProducer, OutgoingRecord, syntheticWebhookEvent, TOPICS } from '@fenx/kafka';
 import { DevBroker } from '@fenx/kafka/testing';
-import { AppProcess, freePort, SIMULATOR_DEFAULTS, startSimulator, waitFor } from '@fenx/testing';
+import { AppProcess, metricValue, SIMULATOR_DEFAULTS, startPushgateway, startSimulator } from '@fenx/testing';
 
 interface Options {
   events: number;
@@ -29,17 +29,6 @@ interface Options {
   seed: number;
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function shuffle<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
@@ -53,7 +42,7 @@ function shuffle<T>(items: T[], random: () => number): T[] {
  * events interleaved at random within the wave; `random` = every event anywhere (worst case).
  */
 function backlogOrder(journeyIds: string[], o: Options): string[] {
-  const random = rng(o.seed);
+  const random = seededRandom(o.seed);
   const perJourney = o.events / journeyIds.length;
   const slots = journeyIds.flatMap((id) => Array.from({ length: perJourney }, () => id));
   if (o.order === 'random') return shuffle(slots, random);
@@ -67,36 +56,11 @@ function backlogOrder(journeyIds: string[], o: Options): string[] {
   return out;
 }
 
-async function simJson(url: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${url}${path}`, {
-    method: body === undefined ? 'GET' : path === '/_sim/faults' ? 'PUT' : 'POST',
-    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
-  const text = await res.text();
-  return text ? JSON.parse(text) : undefined;
-}
-
-function metric(text: string, name: string, labels: Record<string, string> = {}): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    const m = /^([\w:]+)(\{[^}]*\})? ([-+\d.eE]+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const have = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
-    if (Object.entries(labels).every(([k, v]) => have[k] === v)) sum += Number(m[3]);
-  }
-  return sum;
-}
-
 async function main(o: Options): Promise<void> {
   const started = Date.now();
   const broker = await DevBroker.start({ brokers: 3 });
-  const gatewayPort = await freePort();
-  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  const gateway = spawn('prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${gatewayPort}`], {
-    stdio: 'ignore',
-  });
+  const gateway = await startPushgateway();
+  const gatewayUrl = gateway.url;
   const sim = await startSimulator({
     SIM_AUTOSTART: 'false',
     SIM_ENTITIES: '200',
@@ -106,17 +70,13 @@ async function main(o: Options): Promise<void> {
   const kafka = createKafka(broker.settings('bench'), { logCreator: () => () => undefined });
   const producer = new KafkaProducer(kafka, broker.settings('bench'));
   try {
-    await waitFor(async () => (await fetch(`${gatewayUrl}/-/ready`)).ok, { what: 'the Pushgateway' });
     let journeyIds: string[] = [];
     while (journeyIds.length < o.journeys) {
-      await simJson(sim.url, '/_sim/generator/step', { count: 1000 });
-      const truth = (await simJson(sim.url, '/_sim/ground-truth?deliveryLog=false')) as {
-        journeys: { id: string }[];
-      };
-      journeyIds = truth.journeys.map((j) => j.id);
+      await sim.control.step(1000);
+      journeyIds = (await sim.control.groundTruth()).journeys.map((j) => j.id);
     }
     journeyIds = journeyIds.slice(0, o.journeys);
-    await simJson(sim.url, '/_sim/faults', {
+    await sim.control.setFaults({
       latencyMs: o.latency,
       rateLimit: { perSecond: o.rate, burst: o.concurrency },
     });
@@ -199,13 +159,13 @@ async function main(o: Options): Promise<void> {
     });
     const drained = lines.find((l) => l.msg === 'drained to the noted watermarks');
     const chunks = lines.filter((l) => l.msg === 'batch committed').map((l) => Number(l.records));
-    const metrics = await (await fetch(`${gatewayUrl}/metrics`)).text();
-    const calls = metric(metrics, 'journey_extractor_fenx_requests_total', { operation: 'journey' });
-    const limited = metric(metrics, 'journey_extractor_fenx_requests_total', {
+    const metrics = await gateway.metrics();
+    const calls = metricValue(metrics, 'journey_extractor_fenx_requests_total', { operation: 'journey' });
+    const limited = metricValue(metrics, 'journey_extractor_fenx_requests_total', {
       operation: 'journey',
       outcome: 'rate_limited',
     });
-    const consumed = metric(metrics, 'journey_extractor_events_consumed_total');
+    const consumed = metricValue(metrics, 'journey_extractor_events_consumed_total');
     if (consumed < o.events) throw new Error(`only ${consumed} of ${o.events} events were consumed`);
     const seconds = drained.durationMs / 1000;
     const floor = o.journeys / o.rate;
@@ -223,13 +183,13 @@ async function main(o: Options): Promise<void> {
       apiCallsPerEvent: Number((calls / o.events).toFixed(4)),
       callsOverJourneys: Number((calls / o.journeys).toFixed(3)),
       rateLimited429: limited,
-      recordsProduced: metric(metrics, 'journey_extractor_records_produced_total'),
+      recordsProduced: metricValue(metrics, 'journey_extractor_records_produced_total'),
       eventsConsumed: consumed,
-      notFound: metric(metrics, 'journey_extractor_fenx_requests_total', {
+      notFound: metricValue(metrics, 'journey_extractor_fenx_requests_total', {
         operation: 'journey',
         outcome: 'not_found',
       }),
-      requeued: metric(metrics, 'journey_extractor_events_requeued_total'),
+      requeued: metricValue(metrics, 'journey_extractor_events_requeued_total'),
       meanChunkRecords: Math.round(chunks.reduce((a, b) => a + b, 0) / Math.max(1, chunks.length)),
       partitionsConcurrently: o.partitions,
       peakRssMb: Math.round(peakKb / 1024),
@@ -239,7 +199,7 @@ async function main(o: Options): Promise<void> {
   } finally {
     await producer.disconnect().catch(() => undefined);
     await sim.stop();
-    gateway.kill('SIGTERM');
+    gateway.stop();
     await broker.stop();
   }
 }

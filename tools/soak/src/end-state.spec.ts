@@ -1,6 +1,6 @@
 import type { EntityDetail, JourneyDetail } from '@fenx/kafka';
 import { checkEndState, PipelineState } from './end-state';
-import type { Delivery, GroundTruth } from './ground-truth';
+import type { Delivery, GroundTruth } from '@fenx/testing';
 
 const truth: GroundTruth = {
   tenantId: 't',
@@ -10,12 +10,24 @@ const truth: GroundTruth = {
     {
       id: 'e1',
       version: 2,
+      lifecycleStatus: 'Active',
       deleted: false,
       drafts: [{ id: 'd1', journeyId: 'j1', status: 'InProgress', version: 4, sourceEntityVersion: 1 }],
     },
-    { id: 'e2', version: 0, deleted: true, drafts: [] },
+    { id: 'e2', version: 0, lifecycleStatus: 'Active', deleted: true, drafts: [] },
   ],
-  journeys: [{ id: 'j1', entityId: 'e1', status: 'In Progress', version: 3, etag: '"abc"' }],
+  journeys: [
+    {
+      id: 'j1',
+      entityId: 'e1',
+      status: 'In Progress',
+      version: 3,
+      etag: '"abc"',
+      tasksDone: 1,
+      tasksTotal: 4,
+    },
+  ],
+  associations: [],
   webhooks: [],
 };
 

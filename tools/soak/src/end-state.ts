@@ -1,5 +1,5 @@
 import type { EntityDetail, JourneyDetail } from '@fenx/kafka';
-import type { Delivery, GroundTruth } from './ground-truth';
+import type { Delivery, GroundTruth } from '@fenx/testing';
 
 /** What the pipeline holds at the end of a run, read back from Kafka (and the lake). */
 export interface PipelineState {

@@ -20,7 +20,6 @@ import { DevBroker } from '@fenx/kafka/testing';
 import { AppProcess, freePort, startSimulator, SIMULATOR_DEFAULTS, waitFor } from '@fenx/testing';
 import { checkEndState, EndStateReport, PipelineState } from './end-state';
 import { FaultKind, PlannedFault, planFaults } from './plan';
-import { SimControl } from './sim-control';
 
 /** One pipeline app of the soak, started from its build with the given settings. */
 export interface SoakApp {
@@ -133,7 +132,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     SIM_STEP_INTERVAL_MS: '3600000',
     ...options.simulatorEnv,
   });
-  const control = new SimControl(sim.url);
+  const control = sim.control;
   const specs = options.apps({ kafkaEnv, simulatorUrl: sim.url, ports });
   const apps = new Map<string, AppProcess>();
   const peak: Record<string, number> = {};

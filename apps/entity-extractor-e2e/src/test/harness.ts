@@ -1,20 +1,21 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { FenxClient, fenxClientSettings } from '@fenx/fenx-client';
 import {
   buildWebhookEvent,
-  createConsumer,
   createKafka,
   decodeEntityDetail,
   EntityDetail,
   KafkaProducer,
+  readTopic,
+  textHeaders,
   TOPICS,
 } from '@fenx/kafka';
 import { DevBroker } from '@fenx/kafka/testing';
 import {
   AppProcess,
   freePort,
+  GroundTruth,
   SIMULATOR_DEFAULTS,
   SimulatorProcess,
   startSimulator,
@@ -59,17 +60,6 @@ export class TestReceiver {
   }
 }
 
-export interface GroundTruth {
-  now: string;
-  entities: {
-    id: string;
-    version: number;
-    drafts: { id: string; status: string; version: number; sourceEntityVersion: number }[];
-  }[];
-  associations: { id: string; entityId: string; status: string; version: number }[];
-  webhooks: { id: string; status: string; queued: number; inFlight: number; retrying: number }[];
-}
-
 export interface TopicRecord {
   key: string;
   value: string | null;
@@ -82,7 +72,6 @@ export interface TopicRecord {
 export class Harness {
   readonly apps: AppProcess[] = [];
   client!: FenxClient;
-  private seq = 0;
 
   private constructor(
     readonly broker: DevBroker,
@@ -171,23 +160,12 @@ export class Harness {
     return { app, port };
   }
 
-  async simCall<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.sim.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    const text = await res.text();
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
-
   groundTruth(): Promise<GroundTruth> {
-    return this.simCall<GroundTruth>('GET', '/_sim/ground-truth?deliveryLog=false');
+    return this.sim.control.groundTruth();
   }
 
-  step(count: number): Promise<unknown> {
-    return this.simCall('POST', '/_sim/generator/step', { count });
+  step(count: number): Promise<void> {
+    return this.sim.control.step(count);
   }
 
   /** Waits until the simulator delivered every queued notification to an enabled webhook. */
@@ -211,45 +189,17 @@ export class Harness {
     });
   }
 
-  /** Every record of a topic, from its start to the end offsets noted now. */
+  /** Every record of a topic, from its start to the end offsets noted now, in partition order. */
   async records(topic: string): Promise<TopicRecord[]> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(topic);
-    await admin.disconnect();
-    const remaining = new Map(
-      offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)]),
-    );
-    const out: TopicRecord[] = [];
-    if (remaining.size === 0) return out;
-    const consumer = createConsumer(this.kafka, `e2e-reader-${process.pid}-${++this.seq}`);
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    let done = false;
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ partition, message }) => {
-        const target = remaining.get(partition);
-        if (target === undefined || BigInt(message.offset) >= target) return;
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
-        out.push({
-          key: message.key?.toString('utf8') ?? '',
-          value: message.value?.toString('utf8') ?? null,
-          headers,
-          partition,
-          offset: message.offset,
-        });
-        if (BigInt(message.offset) + 1n >= target) remaining.delete(partition);
-        if (remaining.size === 0) done = true;
-      },
-    });
-    try {
-      await waitFor(() => done, { timeoutMs: 60000, what: `reading ${topic} to its end` });
-    } finally {
-      await consumer.disconnect();
-    }
-    return out.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
+    return (await readTopic(this.kafka, topic))
+      .map((r) => ({
+        key: r.key ?? '',
+        value: r.value?.toString('utf8') ?? null,
+        headers: textHeaders(r.headers),
+        partition: r.partition,
+        offset: r.offset,
+      }))
+      .sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
   }
 
   /** The latest value of every key of a topic. */
@@ -302,15 +252,4 @@ export function compareWithGroundTruth(details: Map<string, EntityDetail>, truth
     }
   }
   return problems;
-}
-
-/** A real Prometheus Pushgateway (the Debian package) on a free port, for `once` runs and jobs. */
-export async function startPushgateway(): Promise<{ url: string; stop(): void; process: ChildProcess }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn('prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${port}`], {
-    stdio: 'ignore',
-  });
-  await waitFor(async () => (await fetch(`${url}/-/ready`)).ok, { what: 'the Pushgateway' });
-  return { url, process: child, stop: () => void child.kill('SIGTERM') };
 }

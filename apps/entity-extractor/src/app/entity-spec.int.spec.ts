@@ -8,8 +8,8 @@ import {
   StopConsumerError,
   syntheticWebhookEvent,
 } from '@fenx/kafka';
-import { SIMULATOR_DEFAULTS, SimulatorProcess, startSimulator } from '@fenx/testing';
-import { GroundTruth, sim, simClient } from '../test/sim-control';
+import { GroundTruth, SIMULATOR_DEFAULTS, SimulatorProcess, startSimulator } from '@fenx/testing';
+import { simClient } from '../test/sim-control';
 import { EntitySpec } from './entity-spec';
 
 const context = { batchId: 'b1', depth: 0, correlationId: 'b1' };
@@ -54,8 +54,8 @@ describe('EntitySpec against the FenX simulator', () => {
   beforeAll(async () => {
     simulator = await startSimulator({ SIM_AUTOSTART: 'false', SIM_CLOCK: 'manual', SIM_ENTITIES: '5' });
     client = simClient(simulator.url);
-    await sim.step(simulator.url, 80);
-    truth = await sim.groundTruth(simulator.url);
+    await simulator.control.step(80);
+    truth = await simulator.control.groundTruth();
   });
 
   afterAll(async () => {

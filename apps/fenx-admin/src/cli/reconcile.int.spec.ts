@@ -43,11 +43,7 @@ describe('fenx-admin reconcile, against the simulator and the dev broker', () =>
         tenantId: SIMULATOR_DEFAULTS.tenantId,
       }),
     );
-    await fetch(`${sim.url}/_sim/generator/step`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ count: 40 }),
-    });
+    await sim.control.step(40);
   }, 60000);
 
   afterAll(async () => {

@@ -61,11 +61,7 @@ describe('fenx-admin webhooks, against the FenX simulator over HTTP', () => {
   it('a webhook FenX disabled after failed retries: seen as SystemDisabled, re-enabled, the backlog arrives in order', async () => {
     const id = await create('ops-system-disabled');
     endpoint.status = 500;
-    await fetch(`${sim.url}/_sim/generator/step`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ count: 20 }),
-    });
+    await sim.control.step(20);
     await waitFor(async () => (await statusOf(id)) === 'SystemDisabled', {
       timeoutMs: 30000,
       what: 'FenX disables the failing webhook',
@@ -83,22 +79,15 @@ describe('fenx-admin webhooks, against the FenX simulator over HTTP', () => {
     expect(enabled.out).toContain('in order');
 
     // Every notification queued meanwhile arrives, in FenX's event order.
-    const events = (await (await fetch(`${sim.url}/_sim/events?offset=0&limit=10000`)).json()) as {
-      events: { id: string }[];
-    };
+    const events = (await sim.control.events(0, 10000)) as { events: { id: string }[] };
     await waitFor(async () => (await statusOf(id)) === 'Enabled' && endpoint.acknowledged.length > 0, {
       timeoutMs: 30000,
       what: 'the backlog is delivered',
     });
     await waitFor(
       async () => {
-        const g = (await (await fetch(`${sim.url}/_sim/ground-truth?deliveryLog=false`)).json()) as Record<
-          string,
-          unknown
-        >;
-        const hooks = (g['webhooks'] ?? []) as { id: string; queued?: number; inFlight?: number }[];
-        const mine = hooks.find((h) => h.id === id);
-        return mine !== undefined && (mine.queued ?? 0) === 0 && (mine.inFlight ?? 0) === 0;
+        const mine = (await sim.control.groundTruth()).webhooks.find((h) => h.id === id);
+        return mine !== undefined && mine.queued === 0 && mine.inFlight === 0;
       },
       { timeoutMs: 30000, what: 'the webhook queue is empty' },
     );
@@ -143,17 +132,13 @@ describe('fenx-admin webhooks, against the FenX simulator over HTTP', () => {
   });
 
   it('FenX answering 5xx exits 5', async () => {
-    await fetch(`${sim.url}/_sim/faults`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ errorRate: 1 }),
-    });
+    await sim.control.setFaults({ errorRate: 1 });
     try {
       const run = await cli(['webhooks', 'list'], { ...env, FENX_MAX_RETRIES: '0' });
       expect(run.code).toBe(EXIT.fenxUnavailable);
       expect(run.err).toContain('FenX is unavailable');
     } finally {
-      await fetch(`${sim.url}/_sim/faults`, { method: 'DELETE' });
+      await sim.control.clearFaults();
     }
   });
 

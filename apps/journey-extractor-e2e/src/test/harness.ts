@@ -1,23 +1,23 @@
-import { spawn, ChildProcess } from 'node:child_process';
 import { parseNotification, toWebhookBody } from '@fenx/fenx-events';
 import {
   buildWebhookEvent,
-  createConsumer,
   createKafka,
   decodeJourneyDetail,
   JourneyDetail,
   KafkaProducer,
   OutgoingRecord,
+  readTopic,
+  textHeaders,
   TOPICS,
 } from '@fenx/kafka';
 import { DevBroker } from '@fenx/kafka/testing';
 import {
   AppProcess,
   freePort,
+  GroundTruth,
   SIMULATOR_DEFAULTS,
   SimulatorProcess,
   startSimulator,
-  waitFor,
 } from '@fenx/testing';
 import { Kafka } from 'kafkajs';
 
@@ -32,99 +32,20 @@ export interface ConsumedDetail {
   detail: JourneyDetail;
 }
 
-export interface TruthJourney {
-  id: string;
-  entityId: string;
-  status: string;
-  version: number;
-  etag: string;
-}
+export type TruthJourney = GroundTruth['journeys'][number];
 
-/** Reads a topic from its start to the end offsets noted now, in partition order. */
-export async function readTopicToEnd(
-  kafka: Kafka,
-  topic: string,
-): Promise<
-  {
-    key: string | null;
-    value: Buffer | null;
-    partition: number;
-    offset: string;
-    headers: Record<string, string>;
-  }[]
-> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const offsets = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const remaining = new Map(
-    offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)]),
-  );
-  const out: Awaited<ReturnType<typeof readTopicToEnd>> = [];
-  if (remaining.size === 0) return out;
-  const consumer = createConsumer(kafka, `e2e-reader-${Date.now()}-${Math.random()}`);
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachMessage: async ({ partition, message }) => {
-      const target = remaining.get(partition);
-      if (target === undefined || BigInt(message.offset) >= target) return;
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = String(v);
-      out.push({
-        key: message.key?.toString() ?? null,
-        value: message.value,
-        partition,
-        offset: message.offset,
-        headers,
-      });
-      if (BigInt(message.offset) + 1n >= target) remaining.delete(partition);
-    },
-  });
-  try {
-    await waitFor(() => remaining.size === 0, { timeoutMs: 60000, what: `the end of ${topic}` });
-  } finally {
-    await consumer.disconnect();
-  }
-  return out.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
-}
-
-/** Sum of the samples of a metric in Prometheus text whose labels include `labels`. */
-export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})? ([-+\d.eE]+|NaN)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const have = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
-    if (Object.entries(labels).every(([k, v]) => have[k] === v)) sum += Number(m[3]);
-  }
-  return sum;
-}
-
-export class Pushgateway {
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly url: string,
-  ) {}
-
-  static async start(): Promise<Pushgateway> {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const child = spawn('prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${port}`], {
-      stdio: 'ignore',
-    });
-    await waitFor(async () => (await fetch(`${url}/-/ready`)).ok, { what: 'the Pushgateway' });
-    return new Pushgateway(child, url);
-  }
-
-  async metrics(): Promise<string> {
-    return (await fetch(`${this.url}/metrics`)).text();
-  }
-
-  stop(): void {
-    this.child.kill('SIGTERM');
-  }
+/** Reads a topic from its start to the end offsets noted now, in partition order, headers as text. */
+export async function readTopicToEnd(kafka: Kafka, topic: string) {
+  const records = await readTopic(kafka, topic);
+  return records
+    .map((r) => ({
+      key: r.key,
+      value: r.value,
+      partition: r.partition,
+      offset: r.offset,
+      headers: textHeaders(r.headers),
+    }))
+    .sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
 }
 
 /** The dev broker, the FenX simulator (manual generator) and helpers to feed and check the extractor. */
@@ -160,34 +81,21 @@ export class Harness {
     await this.broker.stop();
   }
 
-  async simJson<T>(path: string, init?: { method: string; body?: unknown }): Promise<T> {
-    const res = await fetch(`${this.sim.url}${path}`, {
-      method: init?.method ?? 'GET',
-      headers: init?.body !== undefined ? { 'content-type': 'application/json' } : undefined,
-      body: init?.body !== undefined ? JSON.stringify(init.body) : undefined,
-    });
-    if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
-    const text = await res.text();
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
-
   /** Generator steps now (each is one simulated action with its events). */
-  async step(count: number): Promise<void> {
-    for (let left = count; left > 0; left -= 500)
-      await this.simJson('/_sim/generator/step', { method: 'POST', body: { count: Math.min(500, left) } });
+  step(count: number): Promise<void> {
+    return this.sim.control.step(count);
   }
 
   async faults(faults: Record<string, unknown>): Promise<void> {
-    await this.simJson('/_sim/faults', { method: 'PUT', body: faults });
+    await this.sim.control.setFaults(faults);
   }
 
   async clearFaults(): Promise<void> {
-    await fetch(`${this.sim.url}/_sim/faults`, { method: 'DELETE' });
+    await this.sim.control.clearFaults();
   }
 
   async journeys(): Promise<TruthJourney[]> {
-    const truth = await this.simJson<{ journeys: TruthJourney[] }>('/_sim/ground-truth?deliveryLog=false');
-    return truth.journeys;
+    return (await this.sim.control.groundTruth()).journeys;
   }
 
   /**
@@ -199,9 +107,7 @@ export class Harness {
     let events = 0;
     let journeyEvents = 0;
     for (;;) {
-      const page = await this.simJson<{ events: unknown[] }>(
-        `/_sim/events?offset=${this.fedOffset}&limit=2000`,
-      );
+      const page = await this.sim.control.events(this.fedOffset, 2000);
       if (page.events.length === 0) break;
       const records: OutgoingRecord[] = [];
       page.events.forEach((raw, i) => {

@@ -302,16 +302,19 @@ export class BatchConsumer {
       clearInterval(heartbeat);
     }
 
+    // Counted once Kafka acknowledged the chunk's output, before the commit: a commit the broker
+    // applied but whose answer was lost is not redelivered, and its records were handled all the same.
     const last = chunk[chunk.length - 1];
-    payload.resolveOffset(last.offset);
-    await payload.commitOffsetsIfNecessary();
-    for (const d of outcome.deadLetters) this.options.listener?.deadLettered?.(d);
-
     const outputs = outcome.outputs.reduce((n, b) => n + b.records.length, 0);
     this.summary.chunks += 1;
     this.summary.records += chunk.length;
     this.summary.outputs += outputs;
     this.summary.deadLetters += outcome.deadLetters.length;
+
+    payload.resolveOffset(last.offset);
+    await payload.commitOffsetsIfNecessary();
+    for (const d of outcome.deadLetters) this.options.listener?.deadLettered?.(d);
+
     this.options.listener?.chunkCompleted?.({
       batchId,
       topic: last.topic,

@@ -34,13 +34,15 @@ export async function readTopic(
   const admin = kafka.admin();
   await admin.connect();
   let ends: Map<number, bigint>;
+  let open: Set<number>;
   try {
     const offsets = await admin.fetchTopicOffsets(topic);
     ends = new Map(offsets.map((o) => [o.partition, BigInt(o.high)] as [number, bigint]));
+    // A partition whose records retention already deleted (low = high) has nothing to wait for.
+    open = new Set(offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => o.partition));
   } finally {
     await admin.disconnect();
   }
-  const open = new Set([...ends].filter(([, high]) => high > 0n).map(([p]) => p));
   const records: ReadRecord[] = [];
   if (open.size === 0) return records;
 

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { waitFor } from './wait-for';
+import { SimulatorControl } from './simulator-control';
 
 /** A free TCP port on the loopback interface (the OS picks it; tests never hard-code ports). */
 export function freePort(): Promise<number> {
@@ -145,6 +146,8 @@ export interface SimulatorProcess {
   app: AppProcess;
   /** Base URL of the FenX APIs (token at `${url}/connect/token`). */
   url: string;
+  /** The simulator's control API: ground truth, generator, bursts, faults. */
+  control: SimulatorControl;
   stop(): Promise<void>;
 }
 
@@ -165,5 +168,5 @@ export async function startSimulator(env: Record<string, string> = {}): Promise<
     },
     readyUrl: `${url}/health`,
   });
-  return { app, url, stop: () => app.stop() };
+  return { app, url, control: new SimulatorControl(url), stop: () => app.stop() };
 }

@@ -1,7 +1,7 @@
 import { FenxClient } from '@fenx/fenx-client';
 import type { EntityDetail } from '@fenx/kafka';
-import { SimulatorProcess, startSimulator } from '@fenx/testing';
-import { GroundTruth, sim, simClient, stepUntilConflict } from '../../test/sim-control';
+import { GroundTruth, SimulatorProcess, startSimulator } from '@fenx/testing';
+import { simClient, stepUntilConflict } from '../../test/sim-control';
 import { EntityFetcher } from './entity-fetcher';
 import type { EntityWork } from './entity-work';
 
@@ -33,8 +33,8 @@ describe('EntityFetcher against the FenX simulator', () => {
     simulator = await startSimulator({ SIM_AUTOSTART: 'false', SIM_CLOCK: 'manual', SIM_ENTITIES: '8' });
     client = simClient(simulator.url);
     fetcher = new EntityFetcher(client);
-    await sim.step(simulator.url, 300);
-    truth = await sim.groundTruth(simulator.url);
+    await simulator.control.step(300);
+    truth = await simulator.control.groundTruth();
   });
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { FenxClient } from '@fenx/fenx-client';
 import { SimulatorProcess, startSimulator } from '@fenx/testing';
-import { sim, simClient } from '../../test/sim-control';
+import { simClient } from '../../test/sim-control';
 import { IdListError, idsFromReports } from './entity-ids';
 
 describe("idsFromReports against the simulator's reporting API", () => {
@@ -15,7 +15,7 @@ describe("idsFromReports against the simulator's reporting API", () => {
       SIM_ENTITIES: '15',
     });
     client = simClient(simulator.url);
-    await sim.step(simulator.url, 60);
+    await simulator.control.step(60);
   });
 
   afterAll(async () => {
@@ -24,7 +24,7 @@ describe("idsFromReports against the simulator's reporting API", () => {
   });
 
   it('lists every entity, window by window', async () => {
-    const truth = await sim.groundTruth(simulator.url);
+    const truth = await simulator.control.groundTruth();
     const listing = await idsFromReports(
       client,
       new Date('2024-01-01T00:00:00Z'),

@@ -25,6 +25,16 @@ export function headerText(headers: IHeaders | undefined, name: string): string 
   return Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
 }
 
+/** Every header as text (the first value of a repeated header). */
+export function textHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(headers ?? {})) {
+    const v = headerText(headers, name);
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
+}
+
 /** Header values must stay small: long lists are cut and marked. */
 export function boundedHeader(value: string, max = 1024): string {
   return value.length <= max ? value : `${value.slice(0, max - 1)}…`;

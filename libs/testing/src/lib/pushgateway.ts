@@ -1,0 +1,48 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { freePort } from './app-process';
+import { waitFor } from './wait-for';
+
+/** A real Prometheus Pushgateway (Debian's `prometheus-pushgateway`) on a free port. */
+export interface PushgatewayProcess {
+  url: string;
+  process: ChildProcess;
+  /** Everything pushed so far, in the Prometheus text format. */
+  metrics(): Promise<string>;
+  stop(): void;
+}
+
+/** Starts a Pushgateway for `once` runs and jobs to push to; `tools/setup.sh` installs it. */
+export async function startPushgateway(): Promise<PushgatewayProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn('prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${port}`], {
+    stdio: 'ignore',
+  });
+  const spawnFailed = new Promise<never>((_, reject) =>
+    child.once('error', (e) =>
+      reject(new Error(`prometheus-pushgateway did not start (${e.message}): run tools/setup.sh`)),
+    ),
+  );
+  await Promise.race([
+    waitFor(async () => (await fetch(`${url}/-/ready`)).ok, { what: 'the Pushgateway' }),
+    spawnFailed,
+  ]);
+  return {
+    url,
+    process: child,
+    metrics: async () => (await fetch(`${url}/metrics`)).text(),
+    stop: () => void child.kill('SIGTERM'),
+  };
+}
+
+/** Sum of the samples of a metric in Prometheus text whose labels include `labels`. */
+export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})? ([-+\d.eE]+|NaN)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) sum += Number(m[3]);
+  }
+  return sum;
+}
