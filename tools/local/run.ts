@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { workspaceRoot } from '@nx/devkit';
 import { DevBroker } from '@fenx/kafka/testing';
-import { LOCAL_APPS, LocalApp } from './stack';
+import { LOCAL_PORTS, pipelineApps, simulatorApp, StackApp } from './stack';
 
 const children: ChildProcess[] = [];
 let broker: DevBroker | undefined;
@@ -17,7 +17,7 @@ function prefixLines(name: string, stream: NodeJS.ReadableStream | null, out: No
   createInterface({ input: stream }).on('line', (line) => out.write(`${name.padEnd(18)}| ${line}\n`));
 }
 
-function startApp(app: LocalApp, env: Record<string, string>): ChildProcess {
+function startApp(app: StackApp, env: Record<string, string>): ChildProcess {
   const main = join(workspaceRoot, 'dist', 'apps', app.name, 'main.js');
   const child = spawn(process.execPath, [main, ...(app.args ?? [])], {
     cwd: workspaceRoot,
@@ -47,7 +47,18 @@ async function shutdown(code: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const apps = LOCAL_APPS.filter((a) => existsSync(join(workspaceRoot, 'apps', a.name, 'project.json')));
+  const simulator = simulatorApp(LOCAL_PORTS, {
+    SIM_WEBHOOK_URL: `http://127.0.0.1:${LOCAL_PORTS.radar}/webhooks/fenx`,
+  });
+  const stack = [
+    simulator,
+    ...pipelineApps({
+      ports: LOCAL_PORTS,
+      simulatorUrl: `http://127.0.0.1:${simulator.port}`,
+      lakeDir: join(workspaceRoot, '.dev', 'lake'),
+    }),
+  ];
+  const apps = stack.filter((a) => existsSync(join(workspaceRoot, 'apps', a.name, 'project.json')));
   if (apps.length > 0) {
     console.log(`building ${apps.map((a) => a.name).join(', ')} ...`);
     const build = spawnSync(

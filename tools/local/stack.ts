@@ -1,59 +1,106 @@
+import { SIMULATOR_DEFAULTS } from '@fenx/testing';
+
 /**
- * The apps of the local stack, in start order, with the embedded defaults that wire them
- * together. The credentials and secrets here are local-development values shared between the
- * FenX simulator and the pipeline's apps, never used anywhere else.
+ * The apps of the pipeline, in start order, with the settings that wire them together: one
+ * definition for `npm start` (fixed local ports) and the soak (free ports). The identity and
+ * secrets are the simulator's local-development values, never used anywhere else.
  */
-export interface LocalApp {
+export interface StackApp {
+  /** Nx project: `dist/apps/<name>/main.js` runs. */
   name: string;
   env: Record<string, string>;
   args?: string[];
+  port: number;
+  /** Answers 2xx once the app is ready. */
+  readyPath: string;
   describe: string;
 }
 
-export const LOCAL = {
-  simulatorUrl: 'http://127.0.0.1:4010',
-  tenantId: '45bf62ac-e4b1-4c16-ae32-d774cd18db6d',
-  clientId: 'fenx-sim-local-client',
-  clientSecret: 'local-dev-only-not-a-secret',
-  webhookSecret: 'local-dev-webhook-secret',
+export interface StackPorts {
+  simulator: number;
+  radar: number;
+  journeyExtractor: number;
+  entityExtractor: number;
+  lakeSink: number;
+}
+
+export const LOCAL_PORTS: StackPorts = {
+  simulator: 4010,
+  radar: 4000,
+  journeyExtractor: 4020,
+  entityExtractor: 4030,
+  lakeSink: 4040,
 };
 
-export const LOCAL_APPS: LocalApp[] = [
-  {
+const url = (port: number) => `http://127.0.0.1:${port}`;
+
+/** The FenX simulator, delivering its webhooks to radar. */
+export function simulatorApp(ports: StackPorts, extraEnv: Record<string, string> = {}): StackApp {
+  return {
     name: 'fenx-simulator',
+    port: ports.simulator,
     env: {
-      SIM_PORT: '4010',
-      SIM_TENANT_ID: LOCAL.tenantId,
-      SIM_CLIENT_ID: LOCAL.clientId,
-      SIM_CLIENT_SECRET: LOCAL.clientSecret,
-      SIM_WEBHOOK_SECRET: LOCAL.webhookSecret,
+      SIM_PORT: String(ports.simulator),
+      SIM_TENANT_ID: SIMULATOR_DEFAULTS.tenantId,
+      SIM_CLIENT_ID: SIMULATOR_DEFAULTS.clientId,
+      SIM_CLIENT_SECRET: SIMULATOR_DEFAULTS.clientSecret,
+      SIM_WEBHOOK_SECRET: SIMULATOR_DEFAULTS.webhookSecret,
+      ...extraEnv,
     },
-    describe: `${LOCAL.simulatorUrl}  FenX APIs; ${LOCAL.simulatorUrl}/_sim/ground-truth`,
-  },
-  {
-    name: 'journey-extractor',
-    env: {
-      EXTRACTOR_MODE: 'continuous',
-      EXTRACTOR_PORT: '4020',
-      FENX_BASE_URL: LOCAL.simulatorUrl,
-      FENX_CLIENT_ID: LOCAL.clientId,
-      FENX_CLIENT_SECRET: LOCAL.clientSecret,
-      FENX_TENANT_ID: LOCAL.tenantId,
-      KAFKA_CLIENT_ID: 'journey-extractor',
+    readyPath: '/health',
+    describe: `${url(ports.simulator)}  FenX APIs; ${url(ports.simulator)}/_sim/ground-truth`,
+  };
+}
+
+/** The pipeline's own apps, talking to FenX at `simulatorUrl`. */
+export function pipelineApps(settings: {
+  ports: StackPorts;
+  simulatorUrl: string;
+  lakeDir: string;
+}): StackApp[] {
+  const { ports, simulatorUrl } = settings;
+  const fenx = {
+    FENX_BASE_URL: simulatorUrl,
+    FENX_CLIENT_ID: SIMULATOR_DEFAULTS.clientId,
+    FENX_CLIENT_SECRET: SIMULATOR_DEFAULTS.clientSecret,
+    FENX_TENANT_ID: SIMULATOR_DEFAULTS.tenantId,
+  };
+  return [
+    {
+      name: 'radar',
+      port: ports.radar,
+      env: {
+        PORT: String(ports.radar),
+        RADAR_WEBHOOK_SECRETS: SIMULATOR_DEFAULTS.webhookSecret,
+        FENX_TENANT_ID: SIMULATOR_DEFAULTS.tenantId,
+        KAFKA_CLIENT_ID: 'radar',
+      },
+      readyPath: '/health/ready',
+      describe: `${url(ports.radar)}/webhooks/fenx  signed FenX webhooks → topic 1; /metrics /health/ready`,
     },
-    describe: 'http://127.0.0.1:4020/metrics  /health/ready; topic 1 → fenx.journey.details.v1',
-  },
-  {
-    name: 'entity-extractor',
-    env: {
-      EXTRACTOR_MODE: 'continuous',
-      EXTRACTOR_PORT: '4030',
-      FENX_BASE_URL: LOCAL.simulatorUrl,
-      FENX_CLIENT_ID: LOCAL.clientId,
-      FENX_CLIENT_SECRET: LOCAL.clientSecret,
-      FENX_TENANT_ID: LOCAL.tenantId,
-      KAFKA_CLIENT_ID: 'entity-extractor',
+    {
+      name: 'journey-extractor',
+      port: ports.journeyExtractor,
+      env: {
+        EXTRACTOR_MODE: 'continuous',
+        EXTRACTOR_PORT: String(ports.journeyExtractor),
+        KAFKA_CLIENT_ID: 'journey-extractor',
+        ...fenx,
+      },
+      readyPath: '/health/ready',
+      describe: `${url(ports.journeyExtractor)}/metrics  /health/ready; topic 1 → fenx.journey.details.v1`,
     },
-    describe: 'http://127.0.0.1:4030/metrics  entity details, drafts, conflicts; hourly reconciliation',
-  },
-];
+    {
+      name: 'entity-extractor',
+      port: ports.entityExtractor,
+      env: {
+        EXTRACTOR_MODE: 'continuous',
+        EXTRACTOR_PORT: String(ports.entityExtractor),
+        KAFKA_CLIENT_ID: 'entity-extractor',
+        ...fenx,
+      },
+      readyPath: '/health/ready',
+      describe: `${url(ports.entityExtractor)}/metrics  entity details, drafts, conflicts; hourly reconciliation`,
+    },
+  ];
+}

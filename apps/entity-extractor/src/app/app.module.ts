@@ -3,22 +3,13 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { EXTRACTION_SPEC, ExtractionMetrics, ExtractionModule } from '@fenx/extraction';
 import { FenxClientModule } from '@fenx/fenx-client';
 import { TOPICS } from '@fenx/kafka';
-import { kafkaLogCreator, LoggingModule } from '@fenx/logging';
+import { kafkaLogsThroughPino, LoggingModule } from '@fenx/logging';
 import { MetricsModule } from '@fenx/metrics';
-import type { logCreator } from 'kafkajs';
-import { PinoLogger } from 'nestjs-pino';
 import { APP_NAME, EntityExtractorConfig } from './config';
 import { EntityJobs, RECONCILE_SETTINGS } from './entity-jobs';
 import { ENTITY_SPEC_OPTIONS, EntitySpec } from './entity-spec';
 import { ReconcileScheduler } from './reconcile.scheduler';
 
-/** kafkajs lines through the app's pino logger, resolved when kafkajs first logs. */
-const kafkaLogs: logCreator = () => {
-  let write: ReturnType<ReturnType<typeof kafkaLogCreator>> | undefined;
-  return (entry) => {
-    if (!write && PinoLogger.root) write = kafkaLogCreator(PinoLogger.root)();
-    write?.(entry);
-  };
 };
 
 /** The entity extractor: the shared extraction machinery over `EntitySpec`, plus its jobs. */
@@ -45,7 +36,7 @@ export class AppModule {
           kafka: config.kafka,
           outputTopic: TOPICS.entityDetails.name,
           deadLetterTopic: TOPICS.entityExtractorDeadLetter.name,
-          kafkaLogCreator: kafkaLogs,
+          kafkaLogCreator: kafkaLogsThroughPino,
           providers: [
             {
               provide: ENTITY_SPEC_OPTIONS,

@@ -3,23 +3,13 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { EXTRACTION_SPEC, ExtractionMetrics, ExtractionModule } from '@fenx/extraction';
 import { FenxClientModule } from '@fenx/fenx-client';
 import { TOPICS } from '@fenx/kafka';
-import { kafkaLogCreator, LoggingModule } from '@fenx/logging';
+import { kafkaLogsThroughPino, LoggingModule } from '@fenx/logging';
 import { MetricsModule } from '@fenx/metrics';
-import type { logCreator } from 'kafkajs';
-import { PinoLogger } from 'nestjs-pino';
 import { APP, JourneyConfig } from './journey-config';
 import { EtagCache, JourneySpec } from './journey-spec';
 import { SafetyNetService } from './safety-net.service';
 import { JOURNEY_CONFIG } from './tokens';
 
-/** kafkajs lines through the app's pino logger, resolved when kafkajs first logs. */
-const kafkaLogs: logCreator = (level) => {
-  let write: ReturnType<ReturnType<typeof kafkaLogCreator>> | undefined;
-  return (entry) => {
-    if (!write && PinoLogger.root) write = kafkaLogCreator(PinoLogger.root)();
-    write?.(entry);
-    void level;
-  };
 };
 
 @Module({})
@@ -37,7 +27,7 @@ export class AppModule {
           kafka: config.kafka,
           outputTopic: TOPICS.journeyDetails.name,
           deadLetterTopic: TOPICS.journeyExtractorDeadLetter.name,
-          kafkaLogCreator: kafkaLogs,
+          kafkaLogCreator: kafkaLogsThroughPino,
           providers: [
             { provide: JOURNEY_CONFIG, useValue: config },
             EtagCache,

@@ -1,0 +1,161 @@
+import { EnvNumber, Env, processEnv, validateEnvAll } from '@fenx/config';
+import {
+  DEFAULT_SIGNING_SCHEME,
+  isSigningScheme,
+  SIGNING_SCHEMES,
+  SigningScheme,
+  VerificationKey,
+} from '@fenx/hmac';
+import { KafkaEnv, KafkaSettings, kafkaSettingsFrom } from '@fenx/kafka';
+import { LoggingEnv } from '@fenx/logging';
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  registerDecorator,
+  ValidationOptions,
+} from 'class-validator';
+
+export const APP = { service: 'radar', version: '0.0.0' };
+export const HTTP_PLATFORMS = ['fastify', 'express'] as const;
+export type HttpPlatform = (typeof HTTP_PLATFORMS)[number];
+
+/**
+ * Parses `RADAR_WEBHOOK_SECRETS`: comma-separated entries `[scheme:]secret`, the first one current,
+ * the others still accepted (rotation). Without a scheme the entry uses `defaultScheme`.
+ */
+export function parseWebhookSecrets(value: string, defaultScheme: SigningScheme): VerificationKey[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((entry, i) => {
+      const colon = entry.indexOf(':');
+      const prefix = colon > 0 ? entry.slice(0, colon) : '';
+      const [scheme, secret] = isSigningScheme(prefix)
+        ? [prefix, entry.slice(colon + 1)]
+        : [defaultScheme, entry];
+      return { id: `key-${i + 1}`, scheme, secret };
+    });
+}
+
+function IsWebhookSecrets(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isWebhookSecrets',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: {
+        message: `RADAR_WEBHOOK_SECRETS must be comma-separated [scheme:]secret entries of 1 to 128 characters (schemes: ${SIGNING_SCHEMES.join(', ')})`,
+        ...options,
+      },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' &&
+          parseWebhookSecrets(value, DEFAULT_SIGNING_SCHEME).length > 0 &&
+          parseWebhookSecrets(value, DEFAULT_SIGNING_SCHEME).every(
+            (k) => k.secret.length >= 1 && k.secret.length <= 128,
+          ),
+      },
+    });
+}
+
+/** radar's own settings. */
+export class RadarEnv {
+  /** HTTP port of the webhook route, /metrics and the health endpoints. */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  @EnvNumber()
+  PORT = 3000;
+
+  /** The route FenX's webhook URL points at. */
+  @Matches(/^\/[\w\-./]*$/, {
+    message: 'RADAR_WEBHOOK_PATH must be an absolute URL path, e.g. /webhooks/fenx',
+  })
+  RADAR_WEBHOOK_PATH = '/webhooks/fenx';
+
+  /** The webhook secrets, `[scheme:]secret` comma-separated; several while a secret is rotated. */
+  @IsString()
+  @IsNotEmpty()
+  @IsWebhookSecrets()
+  RADAR_WEBHOOK_SECRETS!: string;
+
+  /** The key derivation of entries without a scheme (see `radar calibrate`). */
+  @IsIn(SIGNING_SCHEMES)
+  RADAR_SIGNING_SCHEME: SigningScheme = DEFAULT_SIGNING_SCHEME;
+
+  /** Bodies over this size are answered 413 before anything is read into memory beyond it. */
+  @IsInt()
+  @Min(1024)
+  @Max(64 * 1024 * 1024)
+  @EnvNumber()
+  RADAR_MAX_BODY_BYTES = 1024 * 1024;
+
+  /** Longest wait for Kafka's acknowledgement before answering 503 (below FenX's own timeout). */
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  @EnvNumber()
+  RADAR_KAFKA_ACK_TIMEOUT_MS = 5000;
+
+  /** How long a record waits for others to share its produce call. */
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  @EnvNumber()
+  RADAR_LINGER_MS = 2;
+
+  /** Most records in one produce call. */
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  @EnvNumber()
+  RADAR_BATCH_MAX = 500;
+
+  /** The tenant FenX signs for; events of another tenant are written and flagged. */
+  @IsOptional()
+  @IsString()
+  FENX_TENANT_ID?: string;
+
+  /** HTTP platform under NestJS (see the README for the measurement behind the default). */
+  @IsIn(HTTP_PLATFORMS)
+  RADAR_HTTP_PLATFORM: HttpPlatform = 'fastify';
+}
+
+export interface RadarConfig {
+  port: number;
+  webhookPath: string;
+  keys: VerificationKey[];
+  maxBodyBytes: number;
+  ackTimeoutMs: number;
+  lingerMs: number;
+  batchMax: number;
+  tenantId?: string;
+  platform: HttpPlatform;
+  kafka: KafkaSettings;
+  logging: LoggingEnv;
+}
+
+/** Validates the whole environment once, naming every bad variable. */
+export function loadRadarConfig(env: Env = processEnv()): RadarConfig {
+  const [radar, kafka, logging] = validateEnvAll([RadarEnv, KafkaEnv, LoggingEnv], env);
+  return {
+    port: radar.PORT,
+    webhookPath: radar.RADAR_WEBHOOK_PATH,
+    keys: parseWebhookSecrets(radar.RADAR_WEBHOOK_SECRETS, radar.RADAR_SIGNING_SCHEME),
+    maxBodyBytes: radar.RADAR_MAX_BODY_BYTES,
+    ackTimeoutMs: radar.RADAR_KAFKA_ACK_TIMEOUT_MS,
+    lingerMs: radar.RADAR_LINGER_MS,
+    batchMax: radar.RADAR_BATCH_MAX,
+    tenantId: radar.FENX_TENANT_ID,
+    platform: radar.RADAR_HTTP_PLATFORM,
+    kafka: kafkaSettingsFrom(kafka),
+    logging,
+  };
+}

@@ -1,0 +1,76 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { createKafka, ensureTopics, KafkaProducer, TOPIC_MANIFEST, TOPICS } from '@fenx/kafka';
+import { kafkaLogsThroughPino } from '@fenx/logging';
+import type { Admin, Kafka } from 'kafkajs';
+import { GroupCommitWriter } from './event-writer';
+import { RADAR_CONFIG } from './tokens';
+import type { RadarConfig } from './radar-config';
+import { RadarMetrics } from './radar-metrics';
+
+/**
+ * radar's Kafka side: the producer, the group-commit writer in front of it, and a cheap
+ * reachability probe for readiness. Closed after the HTTP server stopped taking requests.
+ */
+@Injectable()
+export class RadarKafka implements OnApplicationShutdown {
+  readonly kafka: Kafka;
+  readonly producer: KafkaProducer;
+  readonly writer: GroupCommitWriter;
+  private readonly admin: Admin;
+  private readonly logger = new Logger('RadarKafka');
+  private probe?: { at: number; ok: boolean; reason?: string };
+
+  constructor(
+    @Inject(RADAR_CONFIG) private readonly config: RadarConfig,
+    metrics: RadarMetrics,
+  ) {
+    this.kafka = createKafka(config.kafka, { logCreator: kafkaLogsThroughPino });
+    this.producer = new KafkaProducer(this.kafka, config.kafka);
+    this.admin = this.kafka.admin();
+    this.writer = new GroupCommitWriter(this.producer, {
+      topic: TOPICS.webhookEvents.name,
+      lingerMs: config.lingerMs,
+      batchMax: config.batchMax,
+      observe: ({ records, seconds, error }) => {
+        metrics.batchSize.observe(records);
+        if (error) {
+          metrics.writeFailures.inc({ reason: 'error' });
+          this.logger.error(
+            { records, error: error instanceof Error ? error.message : String(error) },
+            'Kafka refused a produce call: its requests are answered 503',
+          );
+        } else metrics.writeDuration.observe(seconds);
+      },
+    });
+  }
+
+  /** Creates missing manifest topics when the settings say so (real Kafka), then connects. */
+  async connect(): Promise<void> {
+    if (this.config.kafka.createTopics) await ensureTopics(this.kafka, this.config.kafka, TOPIC_MANIFEST);
+    await this.producer.connect();
+    await this.admin.connect();
+  }
+
+  /** Whether the cluster answers a metadata request for topic 1 (cached for a second). */
+  async reachable(timeoutMs = 2000): Promise<{ ok: boolean; reason?: string }> {
+    if (this.probe && Date.now() - this.probe.at < 1000) return this.probe;
+    let timer: NodeJS.Timeout | undefined;
+    const result = await Promise.race([
+      this.admin
+        .fetchTopicMetadata({ topics: [TOPICS.webhookEvents.name] })
+        .then(() => ({ ok: true }))
+        .catch((e: Error) => ({ ok: false, reason: e.message })),
+      new Promise<{ ok: boolean; reason: string }>((resolve) => {
+        timer = setTimeout(() => resolve({ ok: false, reason: `no answer in ${timeoutMs} ms` }), timeoutMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    this.probe = { at: Date.now(), ...result };
+    return result;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.writer.close();
+    await this.producer.disconnect();
+    await this.admin.disconnect();
+  }
+}

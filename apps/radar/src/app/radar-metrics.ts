@@ -1,0 +1,81 @@
+import { Injectable, Provider } from '@nestjs/common';
+import { LATENCY_BUCKETS_SECONDS, SIZE_BUCKETS } from '@fenx/metrics';
+import {
+  InjectMetric,
+  makeCounterProvider,
+  makeGaugeProvider,
+  makeHistogramProvider,
+} from '@willsoto/nestjs-prometheus';
+import type { Counter, Gauge, Histogram } from 'prom-client';
+
+/** `radar_http_requests_total{outcome}` values (docs/metrics.md). */
+export type RequestOutcome =
+  | 'accepted'
+  | 'flagged'
+  | 'unauthorized'
+  | 'too_large'
+  | 'unavailable'
+  | 'bad_request';
+
+/** `radar_validation_flags_total{reason}` values. */
+export type FlagReason =
+  | 'not_json'
+  | 'not_utf8'
+  | 'unknown_event_type'
+  | 'unknown_relative_url'
+  | 'invalid_field'
+  | 'wrong_tenant';
+
+const M = {
+  requests: 'radar_http_requests_total',
+  signatureFailures: 'radar_signature_failures_total',
+  flags: 'radar_validation_flags_total',
+  writeDuration: 'radar_kafka_write_duration_seconds',
+  batchSize: 'radar_kafka_batch_size_records',
+  writeFailures: 'radar_kafka_write_failures_total',
+  inFlight: 'radar_http_in_flight_requests',
+} as const;
+
+/** The radar metric set, registered through @willsoto/nestjs-prometheus. */
+export const RADAR_METRIC_PROVIDERS: Provider[] = [
+  makeCounterProvider({ name: M.requests, help: 'Webhook requests by answer', labelNames: ['outcome'] }),
+  makeCounterProvider({
+    name: M.signatureFailures,
+    help: 'Webhook requests refused with 401, by reason',
+    labelNames: ['reason'],
+  }),
+  makeCounterProvider({
+    name: M.flags,
+    help: 'Genuine events written with valid=false, by reason',
+    labelNames: ['reason'],
+  }),
+  makeHistogramProvider({
+    name: M.writeDuration,
+    help: 'Grouped produce call until the broker acknowledged',
+    buckets: LATENCY_BUCKETS_SECONDS,
+  }),
+  makeHistogramProvider({
+    name: M.batchSize,
+    help: 'Records per grouped produce call',
+    buckets: SIZE_BUCKETS,
+  }),
+  makeCounterProvider({
+    name: M.writeFailures,
+    help: 'Produce calls that failed or exceeded the bound',
+    labelNames: ['reason'],
+  }),
+  makeGaugeProvider({ name: M.inFlight, help: 'Webhook requests being handled' }),
+];
+
+@Injectable()
+export class RadarMetrics {
+  constructor(
+    @InjectMetric(M.requests) readonly requests: Counter<'outcome'>,
+    @InjectMetric(M.signatureFailures) readonly signatureFailures: Counter<'reason'>,
+    @InjectMetric(M.flags) readonly flags: Counter<'reason'>,
+    @InjectMetric(M.writeDuration) readonly writeDuration: Histogram,
+    @InjectMetric(M.batchSize) readonly batchSize: Histogram,
+    @InjectMetric(M.writeFailures) readonly writeFailures: Counter<'reason'>,
+    @InjectMetric(M.inFlight) readonly inFlight: Gauge,
+  ) {}
+}

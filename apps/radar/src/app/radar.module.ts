@@ -1,0 +1,39 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggingModule } from '@fenx/logging';
+import { MetricsModule } from '@fenx/metrics';
+import { HealthController } from './health.controller';
+import { APP, RadarConfig } from './radar-config';
+import { RadarKafka } from './radar-kafka';
+import { RADAR_METRIC_PROVIDERS, RadarMetrics } from './radar-metrics';
+import { RADAR_CONFIG } from './tokens';
+import { webhookController } from './webhook.controller';
+
+@Module({})
+export class RadarModule {
+  static forRoot(config: RadarConfig): DynamicModule {
+    return {
+      module: RadarModule,
+      imports: [
+        LoggingModule.forRoot(APP, config.logging),
+        MetricsModule.forRoot({ app: APP.service }),
+        TerminusModule,
+      ],
+      controllers: [webhookController(config.webhookPath), HealthController],
+      providers: [
+        { provide: RADAR_CONFIG, useValue: config },
+        ...RADAR_METRIC_PROVIDERS,
+        RadarMetrics,
+        {
+          provide: RadarKafka,
+          inject: [RADAR_CONFIG, RadarMetrics],
+          useFactory: async (c: RadarConfig, m: RadarMetrics) => {
+            const kafka = new RadarKafka(c, m);
+            await kafka.connect();
+            return kafka;
+          },
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,1 @@
+export const RADAR_CONFIG = Symbol('RADAR_CONFIG');

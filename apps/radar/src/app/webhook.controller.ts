@@ -1,0 +1,134 @@
+import {
+  Controller,
+  HttpCode,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Logger,
+  Post,
+  Req,
+  Type,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { SIGNATURE_HEADER, Verifier } from '@fenx/hmac';
+import { buildWebhookEvent } from '@fenx/kafka';
+import type { IncomingHttpHeaders } from 'node:http';
+import { flagReasons } from './flags';
+import { checkNotification } from './notification-check';
+import type { RadarConfig } from './radar-config';
+import { RadarKafka } from './radar-kafka';
+import { RadarMetrics } from './radar-metrics';
+import { RADAR_CONFIG } from './tokens';
+
+/** What both HTTP platforms hand the controller: the raw body bytes (never parsed) and the headers. */
+interface RawRequest {
+  id?: string | number;
+  body?: unknown;
+  headers: IncomingHttpHeaders;
+}
+
+export interface Accepted {
+  status: 'accepted';
+  notificationId: string;
+  valid: boolean;
+}
+
+/** 503: FenX retries later (2, 4, 8, 16 minutes), so nothing is lost while Kafka is away. */
+class KafkaUnavailable extends HttpException {
+  constructor(reason: string) {
+    super(
+      { statusCode: 503, error: 'Service Unavailable', message: `event not stored, retry later: ${reason}` },
+      HttpStatus.SERVICE_UNAVAILABLE,
+    );
+  }
+}
+
+/** The webhook route, at the configured path. */
+export function webhookController(path: string): Type<unknown> {
+  @Controller()
+  class WebhookController {
+    private readonly verifier: Verifier;
+    private readonly logger = new Logger('Webhook');
+
+    constructor(
+      @Inject(RADAR_CONFIG) private readonly config: RadarConfig,
+      private readonly kafka: RadarKafka,
+      private readonly metrics: RadarMetrics,
+    ) {
+      this.verifier = new Verifier(config.keys);
+    }
+
+    @Post(path)
+    @HttpCode(200)
+    async receive(@Req() req: RawRequest): Promise<Accepted> {
+      this.metrics.inFlight.inc();
+      try {
+        return await this.handle(req);
+      } finally {
+        this.metrics.inFlight.dec();
+      }
+    }
+
+    private async handle(req: RawRequest): Promise<Accepted> {
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const requestId = req.id === undefined ? undefined : String(req.id);
+      const signature = this.verifier.verify(body, req.headers[SIGNATURE_HEADER]);
+      if (!signature.ok) {
+        this.metrics.signatureFailures.inc({ reason: signature.reason });
+        this.metrics.requests.inc({ outcome: 'unauthorized' });
+        this.logger.warn({ requestId, reason: signature.reason, bytes: body.length }, 'signature refused');
+        throw new UnauthorizedException(`${SIGNATURE_HEADER} ${signature.reason}`);
+      }
+
+      let built = buildWebhookEvent({ body, origin: 'webhook', requestId });
+      const extra = checkNotification(built.event.notification, this.config.tenantId);
+      if (extra.length > 0)
+        built = buildWebhookEvent({ body, origin: 'webhook', requestId, extraProblems: extra });
+      const { event, record } = built;
+
+      await this.store(record, event.notificationId, requestId);
+
+      if (event.valid) this.metrics.requests.inc({ outcome: 'accepted' });
+      else {
+        this.metrics.requests.inc({ outcome: 'flagged' });
+        for (const reason of flagReasons(event.problems)) this.metrics.flags.inc({ reason });
+        this.logger.warn(
+          { requestId, notificationId: event.notificationId, key: record.key, problems: event.problems },
+          'genuine event written with valid=false',
+        );
+      }
+      return { status: 'accepted', notificationId: event.notificationId, valid: event.valid };
+    }
+
+    /** Resolves once Kafka acknowledged the record; 503 on a refusal or past the bound. */
+    private async store(
+      record: Parameters<RadarKafka['writer']['write']>[0],
+      notificationId: string,
+      requestId?: string,
+    ) {
+      let timer: NodeJS.Timeout | undefined;
+      const bound = this.config.ackTimeoutMs;
+      const outcome = await Promise.race([
+        this.kafka.writer.write(record).then(
+          () => ({ ok: true as const }),
+          (e: unknown) => ({ ok: false as const, reason: e instanceof Error ? e.message : String(e) }),
+        ),
+        new Promise<{ ok: false; reason: string; timeout: true }>((resolve) => {
+          timer = setTimeout(
+            () => resolve({ ok: false, reason: `no acknowledgement within ${bound} ms`, timeout: true }),
+            bound,
+          );
+        }),
+      ]).finally(() => clearTimeout(timer));
+      if (outcome.ok) return;
+      if ('timeout' in outcome) this.metrics.writeFailures.inc({ reason: 'timeout' });
+      this.metrics.requests.inc({ outcome: 'unavailable' });
+      this.logger.error(
+        { requestId, notificationId, reason: outcome.reason },
+        'event not stored: answered 503',
+      );
+      throw new KafkaUnavailable(outcome.reason);
+    }
+  }
+  return WebhookController;
+}
