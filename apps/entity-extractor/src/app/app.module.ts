@@ -10,8 +10,6 @@ import { EntityJobs, RECONCILE_SETTINGS } from './entity-jobs';
 import { ENTITY_SPEC_OPTIONS, EntitySpec } from './entity-spec';
 import { ReconcileScheduler } from './reconcile.scheduler';
 
-};
-
 /** The entity extractor: the shared extraction machinery over `EntitySpec`, plus its jobs. */
 @Module({})
 export class AppModule {

@@ -10,8 +10,6 @@ import { EtagCache, JourneySpec } from './journey-spec';
 import { SafetyNetService } from './safety-net.service';
 import { JOURNEY_CONFIG } from './tokens';
 
-};
-
 @Module({})
 export class AppModule {
   static forRoot(config: JourneyConfig): DynamicModule {
