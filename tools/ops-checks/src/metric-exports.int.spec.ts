@@ -43,6 +43,15 @@ interface ExportedApp {
  */
 const APPS: ExportedApp[] = [
   {
+    name: 'radar',
+    env: ({ port, kafka, fenx }) => ({
+      PORT: String(port),
+      RADAR_WEBHOOK_SECRETS: SIMULATOR_DEFAULTS.webhookSecret,
+      FENX_TENANT_ID: fenx['FENX_TENANT_ID'],
+      ...kafka,
+    }),
+  },
+  {
     name: 'journey-extractor',
     env: ({ port, kafka, fenx }) => ({
       EXTRACTOR_PORT: String(port),
