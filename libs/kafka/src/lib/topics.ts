@@ -88,3 +88,8 @@ export function topicSpec(name: TopicName): TopicSpec {
   if (!spec) throw new Error(`Topic ${name} is not in the manifest`);
   return spec;
 }
+
+/** Whether a name (from a command line, say) is one of the manifest's topics. */
+export function isTopicName(name: string): name is TopicName {
+  return TOPIC_MANIFEST.some((t) => t.name === name);
+}

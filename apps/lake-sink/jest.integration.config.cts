@@ -1,0 +1,10 @@
+// Integration tier: *.int.spec.ts against the dev broker and the FenX simulator (built: nx build fenx-simulator).
+const unit = require('./jest.config.cts');
+
+module.exports = {
+  ...unit,
+  displayName: 'lake-sink:integration',
+  testPathIgnorePatterns: ['/node_modules/'],
+  testMatch: ['<rootDir>/src/**/*.int.spec.ts'],
+  testTimeout: 240000,
+};

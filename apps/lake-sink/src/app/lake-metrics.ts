@@ -1,0 +1,47 @@
+import { Injectable, Provider } from '@nestjs/common';
+import { LATENCY_BUCKETS_SECONDS } from '@fenx/metrics';
+import {
+  InjectMetric,
+  makeCounterProvider,
+  makeGaugeProvider,
+  makeHistogramProvider,
+} from '@willsoto/nestjs-prometheus';
+import type { Counter, Gauge, Histogram } from 'prom-client';
+
+const M = {
+  records: 'lake_sink_records_written_total',
+  files: 'lake_sink_files_committed_total',
+  duration: 'lake_sink_file_commit_duration_seconds',
+  lag: 'lake_sink_consumer_lag_records',
+  last: 'lake_sink_last_commit_timestamp_seconds',
+} as const;
+
+export const LAKE_METRIC_PROVIDERS: Provider[] = [
+  makeCounterProvider({ name: M.records, help: 'Records in committed files', labelNames: ['topic'] }),
+  makeCounterProvider({ name: M.files, help: 'Files put in place', labelNames: ['topic'] }),
+  makeHistogramProvider({
+    name: M.duration,
+    help: 'Write, flush, rename and offset commit of a chunk',
+    buckets: LATENCY_BUCKETS_SECONDS,
+  }),
+  makeGaugeProvider({ name: M.lag, help: 'Records behind the high watermarks' }),
+  makeGaugeProvider({ name: M.last, help: 'Time of the last committed file' }),
+];
+
+@Injectable()
+export class LakeMetrics {
+  private readonly lags = new Map<string, number>();
+
+  constructor(
+    @InjectMetric(M.records) readonly records: Counter<'topic'>,
+    @InjectMetric(M.files) readonly files: Counter<'topic'>,
+    @InjectMetric(M.duration) readonly duration: Histogram,
+    @InjectMetric(M.lag) private readonly lag: Gauge,
+    @InjectMetric(M.last) readonly last: Gauge,
+  ) {}
+
+  setLag(topic: string, partition: number, lag: number): void {
+    this.lags.set(`${topic}/${partition}`, lag);
+    this.lag.set([...this.lags.values()].reduce((a, b) => a + b, 0));
+  }
+}

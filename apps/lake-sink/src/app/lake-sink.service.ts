@@ -1,0 +1,105 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BatchConsumer,
+  ConsumedRecord,
+  createKafka,
+  ensureTopics,
+  KafkaProducer,
+  StopConsumerError,
+  TOPIC_MANIFEST,
+  TOPICS,
+} from '@fenx/kafka';
+import { kafkaLogsThroughPino } from '@fenx/logging';
+import type { Kafka } from 'kafkajs';
+import { LAKE_TOPICS, LakeSinkConfig } from './lake-config';
+import { chunkFiles, ndjson } from './lake-files';
+import { LakeMetrics } from './lake-metrics';
+import { LakeStore, lakeStore } from './lake-store';
+
+export const LAKE_CONFIG = Symbol('LAKE_CONFIG');
+
+/**
+ * One consumer per lake topic. Each chunk (records of one partition) becomes one file per hour its
+ * records fall in; the files are put in place (written, flushed, renamed) and only then are the
+ * chunk's offsets committed. A crash between the two rewrites the same file names on restart:
+ * no duplicate, no hole.
+ */
+@Injectable()
+export class LakeSinkService implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly store: LakeStore;
+  private readonly kafka: Kafka;
+  private readonly producer: KafkaProducer;
+  private readonly consumers: BatchConsumer[] = [];
+  private readonly logger = new Logger('LakeSink');
+  state: 'starting' | 'running' | 'failed' | 'stopped' = 'starting';
+
+  constructor(
+    @Inject(LAKE_CONFIG) private readonly config: LakeSinkConfig,
+    private readonly metrics: LakeMetrics,
+  ) {
+    this.store = lakeStore(config.target, config.s3);
+    this.kafka = createKafka(config.kafka, { logCreator: kafkaLogsThroughPino });
+    // Only needed by BatchConsumer for dead letters, which the sink never makes (every record is a line).
+    this.producer = new KafkaProducer(this.kafka, config.kafka);
+  }
+
+  private async write(records: ConsumedRecord[]): Promise<void> {
+    const started = process.hrtime.bigint();
+    const files = chunkFiles(records);
+    try {
+      for (const f of files) await this.store.put(f.path, ndjson(f.lines));
+    } catch (error) {
+      // Nothing is committed: the chunk is consumed again after a restart.
+      throw new StopConsumerError(
+        `writing to ${this.store.location} failed: ${(error as Error).message}`,
+        error,
+      );
+    }
+    const topic = records[0].topic;
+    this.metrics.records.inc({ topic }, records.length);
+    this.metrics.files.inc({ topic }, files.length);
+    this.metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.store.cleanUp();
+    if (this.config.kafka.createTopics) await ensureTopics(this.kafka, this.config.kafka, TOPIC_MANIFEST);
+    await this.producer.connect();
+    for (const topic of LAKE_TOPICS) {
+      const consumer = new BatchConsumer({
+        kafka: this.kafka,
+        producer: this.producer,
+        groupId: `${this.config.groupId}.${topic}`,
+        topic,
+        deadLetterTopic: TOPICS.lakeSinkDeadLetter.name,
+        chunkSize: this.config.flushRecords,
+        maxBytesPerPartition: 8 * 1024 * 1024,
+        handler: async (records) => {
+          await this.write(records);
+          return { outputs: [] };
+        },
+        listener: {
+          chunkCompleted: (r) => {
+            this.metrics.last.set(Date.now() / 1000);
+            this.metrics.setLag(r.topic, r.partition, r.lag);
+          },
+        },
+      });
+      this.consumers.push(consumer);
+      consumer.runContinuous().catch((error: Error) => {
+        this.state = 'failed';
+        this.logger.error({ topic, error: error.message }, 'lake consumer stopped: exiting so it restarts');
+        process.exitCode = 1;
+        process.kill(process.pid, 'SIGTERM');
+      });
+    }
+    this.state = 'running';
+    this.logger.log({ target: this.store.location, topics: LAKE_TOPICS }, 'lake sink running');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.state !== 'failed') this.state = 'stopped';
+    await Promise.all(this.consumers.map((c) => c.stop()));
+    await this.producer.disconnect();
+  }
+}

@@ -1,0 +1,2 @@
+export * from './lib/lake-sql';
+export * from './lib/format';

@@ -1,0 +1,305 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { formatCsv, formatTable } from './format';
+import { LakeSql, REPORTS } from './lake-sql';
+
+const J = 'fenx.journey.details.v1';
+const E = 'fenx.entity.details.v1';
+
+interface Rec {
+  topic: string;
+  offset: number;
+  key: string;
+  value: unknown;
+  timestamp?: string;
+}
+
+/** Writes records in the lake layout, one file per record group, in the order given. */
+function writeLake(root: string, files: Rec[][]): void {
+  for (const recs of files) {
+    const first = recs[0];
+    const ts = first.timestamp ?? '2026-11-23T05:30:00.000Z';
+    const path = join(
+      root,
+      `topic=${first.topic}/dt=${ts.slice(0, 10)}/hour=${ts.slice(11, 13)}/${first.topic}+0+${first.offset}.ndjson`,
+    );
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(
+      path,
+      recs
+        .map((r) =>
+          JSON.stringify({
+            topic: r.topic,
+            partition: 0,
+            offset: String(r.offset),
+            timestamp: ts,
+            key: r.key,
+            headers: {},
+            value: r.value,
+          }),
+        )
+        .join('\n') + '\n',
+    );
+  }
+}
+
+const task = (id: string, started: string | null, completed: string | null, by: string | null = null) => ({
+  id,
+  name: `Task ${id}`,
+  status: completed ? 'Done' : started ? 'In Progress' : 'Not Started',
+  assignedTo: 'analyst.one@bank.example',
+  started,
+  completed,
+  completedBy: by,
+});
+
+function journey(
+  version: number,
+  fetchedAt: string,
+  tasks: ReturnType<typeof task>[],
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    schema: 'fenx.journey-detail.v1',
+    journeyId: 'j1',
+    tenantId: 't',
+    state: 'present',
+    etag: `"${version}"`,
+    fetchedAt,
+    eventTime: fetchedAt,
+    sourceEvents: [],
+    journey: {
+      id: 'j1',
+      entityId: 'e1',
+      type: 'Client Onboarding',
+      name: 'Client Onboarding - Acme',
+      status: tasks.every((t) => t.completed) ? 'Done' : 'In Progress',
+      journeyOwner: { ownerId: 'analyst.one@bank.example' },
+      started: '2026-11-23T05:00:00.1234567Z',
+      completed: tasks.every((t) => t.completed) ? '2026-11-23T07:00:00Z' : null,
+      version,
+      stats: { completed: tasks.filter((t) => t.completed).length, total: tasks.length },
+      stages: [
+        {
+          name: 'Onboarding',
+          started: '2026-11-23T05:00:00Z',
+          completed: tasks.every((t) => t.completed) ? '2026-11-23T07:00:00Z' : null,
+          processes: [{ name: 'KYC', tasks }],
+        },
+      ],
+      ...extra,
+    },
+  };
+}
+
+const v1 = journey(1, '2026-11-23T05:10:00Z', [
+  task('a', '2026-11-23T05:00:00Z', null),
+  task('b', null, null),
+]);
+const v2 = journey(2, '2026-11-23T06:10:00Z', [
+  task('a', '2026-11-23T05:00:00Z', '2026-11-23T06:00:00Z', 'analyst.two@bank.example'),
+  task('b', '2026-11-23T06:00:00Z', null),
+]);
+const v3 = journey(3, '2026-11-23T07:10:00Z', [
+  task('a', '2026-11-23T05:00:00Z', '2026-11-23T06:00:00Z', 'analyst.two@bank.example'),
+  task('b', '2026-11-23T06:00:00Z', '2026-11-23T07:00:00Z', 'analyst.one@bank.example'),
+]);
+const entity = (version: number, fetchedAt: string) => ({
+  schema: 'fenx.entity-detail.v1',
+  kind: 'entity',
+  entityId: 'e1',
+  tenantId: 't',
+  state: 'present',
+  version,
+  fetchedAt,
+  eventTime: fetchedAt,
+  sourceEvents: [],
+  data: {
+    id: 'e1',
+    type: 'Company',
+    lifecycleStatus: 'Active',
+    version,
+    properties: {
+      legalEntityName: { type: 'Single', value: 'Acme Ltd' },
+      countryOfIncorporation: { type: 'Single', value: version > 1 ? 'IE' : 'GB' },
+    },
+  },
+});
+const conflict = (behind: boolean, fetchedAt: string) => ({
+  schema: 'fenx.entity-detail.v1',
+  kind: 'conflict',
+  entityId: 'e1',
+  draftId: 'd1',
+  tenantId: 't',
+  state: 'present',
+  version: null,
+  fetchedAt,
+  eventTime: fetchedAt,
+  sourceEvents: [],
+  data: null,
+  conflict: {
+    draftId: 'd1',
+    journeyId: 'j1',
+    draftSourceVersion: 1,
+    verifiedVersion: 2,
+    fields: behind ? [{ field: 'countryOfIncorporation', verifiedValue: 'IE', draftValue: 'GB' }] : [],
+    behind,
+  },
+});
+
+const records: Rec[] = [
+  { topic: J, offset: 0, key: 'j1', value: v1 },
+  { topic: J, offset: 1, key: 'j1', value: v2 },
+  { topic: J, offset: 2, key: 'j1', value: v3 },
+  { topic: E, offset: 0, key: 'e1', value: entity(1, '2026-11-23T05:10:00Z') },
+  { topic: E, offset: 1, key: 'e1', value: entity(2, '2026-11-23T06:10:00Z') },
+  { topic: E, offset: 2, key: 'e1/conflict/d1', value: conflict(true, '2026-11-23T06:11:00Z') },
+];
+
+async function viewsOf(files: Rec[][]) {
+  const root = mkdtempSync(join(tmpdir(), 'lake-sql-'));
+  try {
+    writeLake(root, files);
+    const lake = await LakeSql.open(root);
+    try {
+      return {
+        journeys: await lake.query(
+          'SELECT journey_id, version, status, entity_id, owner, started, completed, tasks_done FROM journeys',
+        ),
+        tasks: await lake.query(
+          'SELECT task_id, change, changed_at, by_user FROM journey_tasks ORDER BY task_id, changed_at, change',
+        ),
+        entities: await lake.query('SELECT entity_id, version, country, entity_type, name FROM entities'),
+        behind: await lake.query(
+          'SELECT entity_id, draft_id, journey_id, verified_version, fields FROM entity_drafts_behind',
+        ),
+        reports: Object.fromEntries(
+          await Promise.all(Object.keys(REPORTS).map(async (r) => [r, await lake.report(r)])),
+        ),
+      };
+    } finally {
+      lake.close();
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+describe('SQL over the lake', () => {
+  it('gives the latest state of each journey and entity, the task audit trail and the drafts behind', async () => {
+    const v = await viewsOf(records.map((r) => [r]));
+    expect(v.journeys).toEqual([
+      {
+        journey_id: 'j1',
+        version: 3,
+        status: 'Done',
+        entity_id: 'e1',
+        owner: 'analyst.one@bank.example',
+        started: '2026-11-23 05:00:00.123456+00',
+        completed: '2026-11-23 07:00:00+00',
+        tasks_done: 2,
+      },
+    ]);
+    expect(v.tasks).toEqual([
+      {
+        task_id: 'a',
+        change: 'started',
+        changed_at: '2026-11-23 05:00:00+00',
+        by_user: 'analyst.one@bank.example',
+      },
+      {
+        task_id: 'a',
+        change: 'completed',
+        changed_at: '2026-11-23 06:00:00+00',
+        by_user: 'analyst.two@bank.example',
+      },
+      {
+        task_id: 'b',
+        change: 'started',
+        changed_at: '2026-11-23 06:00:00+00',
+        by_user: 'analyst.one@bank.example',
+      },
+      {
+        task_id: 'b',
+        change: 'completed',
+        changed_at: '2026-11-23 07:00:00+00',
+        by_user: 'analyst.one@bank.example',
+      },
+    ]);
+    expect(v.entities).toEqual([
+      { entity_id: 'e1', version: 2, country: 'IE', entity_type: 'Company', name: 'Acme Ltd' },
+    ]);
+    expect(v.behind).toHaveLength(1);
+    expect(v.behind[0]).toMatchObject({
+      entity_id: 'e1',
+      draft_id: 'd1',
+      journey_id: 'j1',
+      verified_version: 2,
+    });
+    expect(v.reports['onboarding-weekly']).toEqual([
+      {
+        week: '2026-11-23',
+        country: 'IE',
+        entity_type: 'Company',
+        owner: 'analyst.one@bank.example',
+        started: 1,
+        completed: 1,
+      },
+    ]);
+    expect(v.reports['stage-times']).toEqual([
+      { journey_type: 'Client Onboarding', stage: 'Onboarding', completed: 1, median_hours: 2, p90_hours: 2 },
+    ]);
+    expect(v.reports['open-reassessments']).toEqual([]);
+    expect(v.reports['drafts-behind']).toHaveLength(1);
+  });
+
+  it('gives the same answers when records arrive out of order and twice', async () => {
+    const inOrder = await viewsOf(records.map((r) => [r]));
+    const shuffled = [records[2], records[0], records[5], records[1], records[4], records[3]];
+    const twice = [...shuffled, ...records].map((r, i) => [{ ...r, offset: r.offset + 100 * i }]);
+    expect(await viewsOf(twice)).toEqual(inOrder);
+  });
+
+  it('clears a draft from the behind list once a later conflict record says it caught up', async () => {
+    const v = await viewsOf(
+      [
+        ...records,
+        { topic: E, offset: 3, key: 'e1/conflict/d1', value: conflict(false, '2026-11-23T06:30:00Z') },
+      ].map((r) => [r]),
+    );
+    expect(v.behind).toEqual([]);
+  });
+
+  it('names the reports when asked for one that does not exist', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lake-sql-'));
+    const lake = await LakeSql.open(`${root}/`);
+    try {
+      expect(() => lake.report('nope')).toThrow(/unknown report nope \(reports: onboarding-weekly/);
+    } finally {
+      lake.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('has empty views for a lake with no files yet', async () => {
+    const v = await viewsOf([]);
+    expect(v.journeys).toEqual([]);
+    expect(v.entities).toEqual([]);
+  });
+});
+
+describe('output formats', () => {
+  const rows = [
+    { a: 1, b: 'x, "y"', c: null },
+    { a: 22, b: 'z', c: { n: 1 } },
+  ];
+  it('prints an aligned table and RFC 4180 CSV', () => {
+    expect(formatTable(rows)).toBe(
+      ['a   b       c', '--  ------  -------', '1   x, "y"', '22  z       {"n":1}'].join('\n'),
+    );
+    expect(formatCsv(rows)).toBe('a,b,c\n1,"x, ""y""",\n22,z,"{""n"":1}"\n');
+    expect(formatTable([])).toBe('(no rows)');
+    expect(formatCsv([])).toBe('');
+  });
+});
