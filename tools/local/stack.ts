@@ -102,5 +102,16 @@ export function pipelineApps(settings: {
       readyPath: '/health/ready',
       describe: `${url(ports.entityExtractor)}/metrics  entity details, drafts, conflicts; hourly reconciliation`,
     },
+    {
+      name: 'lake-sink',
+      port: ports.lakeSink,
+      env: {
+        PORT: String(ports.lakeSink),
+        LAKE_SINK_TARGET: settings.lakeDir,
+        KAFKA_CLIENT_ID: 'lake-sink',
+      },
+      readyPath: '/health/ready',
+      describe: `${url(ports.lakeSink)}/metrics  lake files in ${settings.lakeDir}; SQL: node dist/apps/lake-sink/main.js report onboarding-weekly --lake ${settings.lakeDir}`,
+    },
   ];
 }

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -42,6 +43,15 @@ interface ExportedApp {
  * workspace" fails until each existing pipeline app has its line.
  */
 const APPS: ExportedApp[] = [
+  {
+    name: 'lake-sink',
+    env: ({ port, kafka }) => ({
+      PORT: String(port),
+      LAKE_SINK_TARGET: mkdtempSync(join(tmpdir(), 'lake-metrics-')),
+      ...kafka,
+    }),
+    readyPath: '/health/ready',
+  },
   {
     name: 'radar',
     env: ({ port, kafka, fenx }) => ({
