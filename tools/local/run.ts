@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { workspaceRoot } from '@nx/devkit';
 import { DevBroker } from '@fenx/kafka/testing';
-import { LOCAL_PORTS, pipelineApps, simulatorApp, StackApp } from './stack';
+import { LOCAL_PORTS, pipelineApps, simulatorApp, StackApp } from '@fenx/testing';
 
 const children: ChildProcess[] = [];
 let broker: DevBroker | undefined;

@@ -1,8 +1,8 @@
-import { SIMULATOR_DEFAULTS } from '@fenx/testing';
+import { SIMULATOR_DEFAULTS } from './app-process';
 
 /**
  * The apps of the pipeline, in start order, with the settings that wire them together: one
- * definition for `npm start` (fixed local ports) and the soak (free ports). The identity and
+ * definition for `npm start` (fixed local ports), the soak and the whole-pipeline tests (free ports). The identity and
  * secrets are the simulator's local-development values, never used anywhere else.
  */
 export interface StackApp {
