@@ -64,3 +64,40 @@ describe('docker/compose.yml', () => {
     });
   });
 });
+
+describe('the Kafka Connect path to the lake (docker/connect, profile lake-connect)', () => {
+  const connector = JSON.parse(
+    readFileSync(join(workspaceRoot, 'docker', 'connect', 'fenx-lake-s3-sink.json'), 'utf8'),
+  ) as { name: string; config: Record<string, string> };
+
+  it('sinks the detail topics, the raw events and the extractors’ dead letters, all of them manifest topics', () => {
+    const topics = connector.config['topics'].split(',');
+    const names = TOPIC_MANIFEST.map((t) => t.name);
+    expect(topics.filter((t) => !names.includes(t))).toEqual([]);
+    expect(topics).toEqual(
+      expect.arrayContaining(['fenx.journey.details.v1', 'fenx.entity.details.v1', 'fenx.webhook.events.v1']),
+    );
+  });
+
+  it('writes JSON partitioned by the record’s own timestamp into dt/hour, with flush size and rotation', () => {
+    expect(connector.config).toMatchObject({
+      'connector.class': 'io.confluent.connect.s3.S3SinkConnector',
+      'format.class': 'io.confluent.connect.s3.format.json.JsonFormat',
+      'partitioner.class': 'io.confluent.connect.storage.partitioner.TimeBasedPartitioner',
+      'timestamp.extractor': 'Record',
+      'path.format': "'dt'=YYYY-MM-dd/'hour'=HH",
+      timezone: 'UTC',
+    });
+    expect(Number(connector.config['flush.size'])).toBeGreaterThan(0);
+    expect(Number(connector.config['rotate.interval.ms'])).toBeGreaterThan(0);
+  });
+
+  it('runs Kafka Connect and an S3-compatible store in compose, and registers the connector once Connect is up', () => {
+    expect(compose.services['kafka-connect'].image).toMatch(/^confluentinc\/cp-kafka-connect:/);
+    expect(compose.services['minio'].image).toMatch(/^minio\/minio:/);
+    expect(compose.services['connect-init'].depends_on).toEqual({
+      'kafka-connect': { condition: 'service_healthy' },
+    });
+    expect(JSON.stringify(compose.services['connect-init'].command)).toContain('fenx-lake-s3-sink.json');
+  });
+});
