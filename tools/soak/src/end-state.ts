@@ -10,6 +10,11 @@ export interface PipelineState {
   /** The latest entity-details record per compaction key. */
   entities: Map<string, EntityDetail>;
   deadLetters: { topic: string; reason: string }[];
+  /** The lake views' latest state (`journeys`, `entities`), when the lake was read. */
+  lake?: {
+    journeys: Map<string, { state: string; version: number | null }>;
+    entities: Map<string, { state: string; version: number | null }>;
+  };
 }
 
 export interface Shortfall {
@@ -30,6 +35,11 @@ export interface EndStateReport {
   entities: { expected: number; upToDate: number; shortfalls: Shortfall[] };
   drafts: { expected: number; upToDate: number; shortfalls: Shortfall[] };
   deadLetters: { topic: string; reason: string; count: number }[];
+  /** The same journeys and entities in the lake views. */
+  lake?: {
+    journeys: { expected: number; upToDate: number; shortfalls: Shortfall[] };
+    entities: { expected: number; upToDate: number; shortfalls: Shortfall[] };
+  };
   complete: boolean;
 }
 
@@ -102,6 +112,45 @@ export function checkEndState(
     },
   );
 
+  let lake: EndStateReport['lake'];
+  if (state.lake) {
+    const lakeJourneys: Shortfall[] = [];
+    for (const j of truth.journeys) {
+      const row = state.lake.journeys.get(j.id);
+      if (row?.state !== 'present' || row.version !== j.version)
+        lakeJourneys.push({
+          id: j.id,
+          expected: `present version ${j.version}`,
+          found: row ? `${row.state} version ${row.version ?? '-'}` : 'no row',
+        });
+    }
+    const lakeEntities: Shortfall[] = [];
+    for (const e of truth.entities) {
+      const row = state.lake.entities.get(e.id);
+      const ok = e.deleted
+        ? !row || row.state === 'deleted' || row.version === e.version
+        : row?.state === 'present' && row.version === e.version;
+      if (!ok)
+        lakeEntities.push({
+          id: e.id,
+          expected: e.deleted ? 'deleted' : `version ${e.version}`,
+          found: row ? `${row.state} version ${row.version ?? '-'}` : 'no row',
+        });
+    }
+    lake = {
+      journeys: {
+        expected: truth.journeys.length,
+        upToDate: truth.journeys.length - lakeJourneys.length,
+        shortfalls: lakeJourneys,
+      },
+      entities: {
+        expected: truth.entities.length,
+        upToDate: truth.entities.length - lakeEntities.length,
+        shortfalls: lakeEntities,
+      },
+    };
+  }
+
   const report: EndStateReport = {
     delivered: distinctDelivered,
     topic1Records: state.topic1NotificationIds.length,
@@ -119,12 +168,14 @@ export function checkEndState(
     },
     drafts: { expected: drafts, upToDate: drafts - draftShortfalls.length, shortfalls: draftShortfalls },
     deadLetters,
+    lake,
     complete: false,
   };
   report.complete =
     lost.length === 0 &&
     journeyShortfalls.length === 0 &&
     entityShortfalls.length === 0 &&
-    draftShortfalls.length === 0;
+    draftShortfalls.length === 0 &&
+    (!lake || (lake.journeys.shortfalls.length === 0 && lake.entities.shortfalls.length === 0));
   return report;
 }

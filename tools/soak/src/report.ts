@@ -17,10 +17,16 @@ export function renderReport(r: SoakResult): string {
     `| journeys with their latest state | ${n(e.journeys.upToDate)} / ${n(e.journeys.expected)} |`,
     `| entities with their latest verified version | ${n(e.entities.upToDate)} / ${n(e.entities.expected)} |`,
     `| drafts with their latest version | ${n(e.drafts.upToDate)} / ${n(e.drafts.expected)} |`,
+    ...(e.lake
+      ? [
+          `| lake view \`journeys\`: latest state | ${n(e.lake.journeys.upToDate)} / ${n(e.lake.journeys.expected)} |`,
+          `| lake view \`entities\`: latest version | ${n(e.lake.entities.upToDate)} / ${n(e.lake.entities.expected)} |`,
+        ]
+      : []),
     `| faults injected | ${r.faults.length} |`,
     `| time to converge after the last fault | ${r.convergedAfterLastFaultMs === null ? 'did not converge' : `${(r.convergedAfterLastFaultMs / 1000).toFixed(1)} s`} |`,
     `| radar fuzz requests (signed accepted / unsigned accepted / accepted not stored) | ${n(r.fuzz.sent)} (${n(r.fuzz.signedAccepted)} / ${r.fuzz.unsignedAccepted} / ${r.fuzz.acceptedNotStored}) |`,
-    `| malformed topic-1 records written / dead-lettered | ${n(r.malformed.written)} / ${n(r.malformed.deadLettered)} |`,
+    `| malformed topic-1 records written / dead letters made of them (both extractors) | ${n(r.malformed.written)} / ${n(r.malformed.deadLettered)} |`,
     `| unexpected process exits | ${r.crashes.length} |`,
     '',
     '**Faults** (ms after the burst started):',
@@ -53,6 +59,8 @@ export function renderReport(r: SoakResult): string {
       ['journeys', e.journeys.shortfalls],
       ['entities', e.entities.shortfalls],
       ['drafts', e.drafts.shortfalls],
+      ['lake journeys', e.lake?.journeys.shortfalls ?? []],
+      ['lake entities', e.lake?.entities.shortfalls ?? []],
     ] as const)
       for (const x of s.slice(0, 20))
         lines.push(`- ${what} ${x.id}: expected ${x.expected}, found ${x.found}`);

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { workspaceRoot } from '@nx/devkit';
 import { FenxClient, fenxClientSettings, seededRandom } from '@fenx/fenx-client';
 import { sign } from '@fenx/hmac';
 import {
@@ -13,11 +18,12 @@ import {
   JourneyDetail,
   KafkaProducer,
   readTopic,
+  TOPIC_MANIFEST,
   TOPICS,
   webhookEventBody,
 } from '@fenx/kafka';
 import { DevBroker } from '@fenx/kafka/testing';
-import { AppProcess, freePort, startSimulator, SIMULATOR_DEFAULTS, waitFor } from '@fenx/testing';
+import { AppProcess, freePort, StackPorts, startSimulator, SIMULATOR_DEFAULTS, waitFor } from '@fenx/testing';
 import { checkEndState, EndStateReport, PipelineState } from './end-state';
 import { FaultKind, PlannedFault, planFaults } from './plan';
 
@@ -30,12 +36,7 @@ export interface SoakApp {
   readyUrl?: string;
 }
 
-export interface SoakPorts {
-  radar: number;
-  journeyExtractor: number;
-  entityExtractor: number;
-  lakeSink: number;
-}
+export type SoakPorts = Omit<StackPorts, 'simulator'>;
 
 export interface SoakOptions {
   seed: number;
@@ -53,7 +54,12 @@ export interface SoakOptions {
   /** Gives up converging after this long once the last fault was undone. */
   convergeTimeoutMs: number;
   /** The apps, given the broker's settings, the simulator's URL and free ports. */
-  apps: (ctx: { kafkaEnv: Record<string, string>; simulatorUrl: string; ports: SoakPorts }) => SoakApp[];
+  apps: (ctx: {
+    kafkaEnv: Record<string, string>;
+    simulatorUrl: string;
+    ports: SoakPorts;
+    lakeDir: string;
+  }) => SoakApp[];
   /** Simulator settings on top of the soak's own (time scale, delivery window). */
   simulatorEnv?: Record<string, string>;
   log?: (line: string) => void;
@@ -91,7 +97,13 @@ export interface SoakResult {
   ok: boolean;
 }
 
+const execFileAsync = promisify(execFile);
 const RADAR_SECRET = SIMULATOR_DEFAULTS.webhookSecret;
+const BUSY_TOPICS = new Set<string>([
+  TOPICS.webhookEvents.name,
+  TOPICS.journeyDetails.name,
+  TOPICS.entityDetails.name,
+]);
 
 function rssMb(pid: number | undefined): number {
   if (!pid) return 0;
@@ -114,7 +126,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const log = options.log ?? (() => undefined);
   const started = Date.now();
   const random = seededRandom(options.seed ^ 0x5eed);
-  const broker = await DevBroker.start({ brokers: 3 });
+  // The dev broker keeps at most 5 MB per partition (older records are dropped, as retention would);
+  // more partitions for the busy topics keep a whole burst in it.
+  const broker = await DevBroker.start({
+    brokers: 3,
+    topics: TOPIC_MANIFEST.map((t) => ({ ...t, partitions: BUSY_TOPICS.has(t.name) ? 48 : t.partitions })),
+  });
+  const lakeDir = mkdtempSync(join(tmpdir(), 'soak-lake-'));
   const kafkaEnv = broker.env();
   const kafka = createKafka(broker.settings(), { logCreator: () => () => undefined });
   const ports: SoakPorts = {
@@ -126,6 +144,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const radarUrl = `http://127.0.0.1:${ports.radar}`;
   const sim = await startSimulator({
     SIM_SEED: `soak-${options.seed}`,
+    SIM_AUTOSTART: 'false',
     SIM_WEBHOOK_URL: `${radarUrl}/webhooks/fenx`,
     SIM_TIME_SCALE: '120',
     SIM_DELIVERY_WINDOW: '16',
@@ -133,7 +152,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     ...options.simulatorEnv,
   });
   const control = sim.control;
-  const specs = options.apps({ kafkaEnv, simulatorUrl: sim.url, ports });
+  const specs = options.apps({ kafkaEnv, simulatorUrl: sim.url, ports, lakeDir });
   const apps = new Map<string, AppProcess>();
   const peak: Record<string, number> = {};
   const crashes: SoakResult['crashes'] = [];
@@ -264,7 +283,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const lastFaultEnded = Date.now();
     const fuzz = await fuzzRun;
     const malformedWritten = await malformedRun;
-    log(`bursts done, faults undone; fuzz ${fuzz.sent} requests; converging`);
+    // FenX's activity stops here, so the end state is a fixed target.
+    await control.stopGenerator();
+    log(`bursts done, faults undone, FenX activity stopped; fuzz ${fuzz.sent} requests; converging`);
 
     await waitFor(
       async () => {
@@ -285,9 +306,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       const truth = await control.groundTruth();
       const { deliveries } = await control.deliveries(webhookId);
       state = await readPipelineState(kafka);
+      state.lake = await readLake(lakeDir);
       endState = checkEndState(truth, deliveries, state);
       log(
-        `check: lost ${endState.lost.length}, journeys ${endState.journeys.upToDate}/${endState.journeys.expected}, entities ${endState.entities.upToDate}/${endState.entities.expected}, drafts ${endState.drafts.upToDate}/${endState.drafts.expected}`,
+        `check: lost ${endState.lost.length}, journeys ${endState.journeys.upToDate}/${endState.journeys.expected}, entities ${endState.entities.upToDate}/${endState.entities.expected}, drafts ${endState.drafts.upToDate}/${endState.drafts.expected}, lake journeys ${endState.lake?.journeys.upToDate ?? '-'}/${endState.lake?.journeys.expected ?? '-'}, lake entities ${endState.lake?.entities.upToDate ?? '-'}/${endState.lake?.entities.expected ?? '-'}`,
       );
       if (endState.complete) {
         convergedAt = Date.now();
@@ -339,7 +361,34 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     }
     await sim.stop();
     await broker.stop();
+    rmSync(lakeDir, { recursive: true, force: true });
   }
+}
+
+/** The lake views' latest journeys and entities, through the lake-sink command an operator would use. */
+export async function readLake(lakeDir: string): Promise<NonNullable<PipelineState['lake']>> {
+  const sql = async (query: string) => {
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      [
+        join(workspaceRoot, 'dist', 'apps', 'lake-sink', 'main.js'),
+        'sql',
+        query,
+        '--lake',
+        lakeDir,
+        '--format',
+        'json',
+      ],
+      { maxBuffer: 256 * 1024 * 1024 },
+    );
+    return JSON.parse(stdout) as { id: string; state: string; version: number | null }[];
+  };
+  const toMap = (rows: { id: string; state: string; version: number | null }[]) =>
+    new Map(rows.map((r) => [r.id, { state: r.state, version: r.version }]));
+  return {
+    journeys: toMap(await sql('SELECT journey_id AS id, state, version FROM journeys')),
+    entities: toMap(await sql('SELECT entity_id AS id, state, version FROM entities')),
+  };
 }
 
 /** Reads back topic 1, the detail topics and the dead-letter topics. */

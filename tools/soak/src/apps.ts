@@ -1,0 +1,21 @@
+import { pipelineApps } from '@fenx/testing';
+import type { SoakApp, SoakPorts } from './soak';
+
+/** The pipeline apps of a soak run: the local stack's definition, on the run's broker and free ports. */
+export function soakApps(ctx: {
+  kafkaEnv: Record<string, string>;
+  simulatorUrl: string;
+  ports: SoakPorts;
+  lakeDir: string;
+}): SoakApp[] {
+  return pipelineApps({
+    ports: { ...ctx.ports, simulator: 0 },
+    simulatorUrl: ctx.simulatorUrl,
+    lakeDir: ctx.lakeDir,
+  }).map((a) => ({
+    name: a.name,
+    env: { ...ctx.kafkaEnv, ...a.env, LOG_LEVEL: 'warn' },
+    args: a.args,
+    readyUrl: `http://127.0.0.1:${a.port}${a.readyPath}`,
+  }));
+}
