@@ -124,4 +124,24 @@ describe('checkEndState', () => {
     state.entities.set('e1', entity('entity', 0, { version: null, data: { version: 2 } }));
     expect(checkEndState(truth, [], state).entities.shortfalls).toEqual([]);
   });
+
+  it('checks the lake views too when they were read: a stale journey or a missing entity keeps it incomplete', () => {
+    const state = complete();
+    state.lake = {
+      journeys: new Map([['j1', { state: 'present', version: 3 }]]),
+      entities: new Map([['e1', { state: 'present', version: 2 }]]),
+    };
+    const ok = checkEndState(truth, [delivery('n1'), delivery('n2')], state);
+    expect(ok.lake).toMatchObject({ journeys: { upToDate: 1 }, entities: { upToDate: 2 } });
+    expect(ok.complete).toBe(true);
+
+    state.lake.journeys.set('j1', { state: 'present', version: 2 });
+    state.lake.entities.delete('e1');
+    const stale = checkEndState(truth, [delivery('n1'), delivery('n2')], state);
+    expect(stale.complete).toBe(false);
+    expect(stale.lake?.journeys.shortfalls).toEqual([
+      { id: 'j1', expected: 'present version 3', found: 'present version 2' },
+    ]);
+    expect(stale.lake?.entities.shortfalls).toEqual([{ id: 'e1', expected: 'version 2', found: 'no row' }]);
+  });
 });
