@@ -18,6 +18,7 @@ describe('the whole pipeline under a burst with faults (short soak)', () => {
       malformedRecords: 20,
       convergeTimeoutMs: 480000,
       apps: soakApps,
+      simulatorEnv: { SIM_ENTITIES: '200', SIM_JOURNEYS: '30' },
     });
     const report = renderReport(result);
     expect({ lost: result.endState.lost, report: result.ok ? 'ok' : report }).toEqual({

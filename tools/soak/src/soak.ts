@@ -145,6 +145,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const sim = await startSimulator({
     SIM_SEED: `soak-${options.seed}`,
     SIM_AUTOSTART: 'false',
+    // Thousands of entities and a hundred journeys at once, as a bank's tenant has (the default 20 entities
+    // would put every entity event of a burst on a few keys).
+    SIM_ENTITIES: '3000',
+    SIM_JOURNEYS: '100',
     SIM_WEBHOOK_URL: `${radarUrl}/webhooks/fenx`,
     SIM_TIME_SCALE: '120',
     SIM_DELIVERY_WINDOW: '16',
