@@ -43,6 +43,7 @@ const result: SoakResult = {
   },
   malformed: { written: 5, deadLettered: 5 },
   peakRssMb: { radar: 120, 'fenx-simulator': 300 },
+  topic1DroppedByRetention: 0,
   crashes: [],
   ok: false,
 };

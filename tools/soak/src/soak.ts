@@ -8,6 +8,7 @@ import { workspaceRoot } from '@nx/devkit';
 import { FenxClient, fenxClientSettings, seededRandom } from '@fenx/fenx-client';
 import { sign } from '@fenx/hmac';
 import {
+  createConsumer,
   createKafka,
   decodeEntityDetail,
   decodeJourneyDetail,
@@ -93,6 +94,8 @@ export interface SoakResult {
   fuzz: FuzzReport;
   malformed: { written: number; deadLettered: number };
   peakRssMb: Record<string, number>;
+  /** Topic-1 records the dev broker's size retention dropped during the run (the live tail saw them). */
+  topic1DroppedByRetention: number;
   crashes: { app: string; code: number | null; signal: string | null }[];
   ok: boolean;
 }
@@ -190,6 +193,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     return undefined;
   };
   const sampler = setInterval(sample, 1000);
+  const tails: Topic1Tail[] = [];
   const faults: FaultRecord[] = [];
   try {
     for (const spec of specs) await startApp(spec);
@@ -247,6 +251,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     };
 
     // The bursts, the fuzz campaign, the malformed records and the faults run side by side.
+    const tail = new Topic1Tail(kafka);
+    await tail.start();
+    tails.push(tail);
     await control.startBurst(options.activityEvents, 'activity');
     const burstStarted = Date.now();
     const plan = planFaults({
@@ -309,7 +316,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     while (Date.now() < deadline) {
       const truth = await control.groundTruth();
       const { deliveries } = await control.deliveries(webhookId);
-      state = await readPipelineState(kafka);
+      state = await readPipelineState(kafka, tail);
       state.lake = await readLake(lakeDir);
       endState = checkEndState(truth, deliveries, state);
       log(
@@ -347,6 +354,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       fuzz: { ...fuzz, signedAccepted: fuzz.signedAccepted },
       malformed: { written: malformedWritten, deadLettered: malformedDead },
       peakRssMb: peak,
+      topic1DroppedByRetention: await droppedByRetention(kafka, TOPICS.webhookEvents.name),
       crashes,
       ok: false,
     };
@@ -359,6 +367,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     return result;
   } finally {
     clearInterval(sampler);
+    for (const t of tails) await t.stop().catch(() => undefined);
     for (const app of apps.values()) {
       intentional.add(app);
       await app.stop();
@@ -366,6 +375,52 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await sim.stop();
     await broker.stop();
     rmSync(lakeDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Follows topic 1 from the start of the run and notes the notification id of every webhook record as it
+ * arrives, so the "nothing lost" check does not depend on the dev broker still holding old records
+ * (it keeps 5 MB per partition and drops the oldest beyond, as a size-based retention would).
+ */
+export class Topic1Tail {
+  readonly ids: string[] = [];
+  records = 0;
+  private readonly consumer: ReturnType<typeof createConsumer>;
+
+  constructor(kafka: ReturnType<typeof createKafka>) {
+    this.consumer = createConsumer(kafka, `soak-topic1-tail-${process.pid}-${Date.now()}`);
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: TOPICS.webhookEvents.name, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch, heartbeat }) => {
+        for (const m of batch.messages) {
+          this.records += 1;
+          if (headerText(m.headers, HEADER.origin) === 'webhook')
+            this.ids.push(headerText(m.headers, HEADER.notificationId) ?? '');
+        }
+        await heartbeat();
+      },
+    });
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.disconnect();
+  }
+}
+
+/** Records a topic no longer holds from its start: offsets begin at 0, so the sum of the low watermarks. */
+async function droppedByRetention(kafka: ReturnType<typeof createKafka>, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).reduce((n, o) => n + Number(o.low), 0);
+  } finally {
+    await admin.disconnect();
   }
 }
 
@@ -396,20 +451,16 @@ export async function readLake(lakeDir: string): Promise<NonNullable<PipelineSta
 }
 
 /** Reads back topic 1, the detail topics and the dead-letter topics. */
-export async function readPipelineState(kafka: ReturnType<typeof createKafka>): Promise<PipelineState> {
+export async function readPipelineState(
+  kafka: ReturnType<typeof createKafka>,
+  tail: Topic1Tail,
+): Promise<PipelineState> {
   const state: PipelineState = {
-    topic1NotificationIds: [],
+    topic1NotificationIds: [...tail.ids],
     journeys: new Map(),
     entities: new Map(),
     deadLetters: [],
   };
-  await readTopic(kafka, TOPICS.webhookEvents.name, {
-    timeoutMs: 300000,
-    onRecord: (r) => {
-      if (headerText(r.headers, HEADER.origin) === 'webhook')
-        state.topic1NotificationIds.push(headerText(r.headers, HEADER.notificationId) ?? '');
-    },
-  });
   const latest = <T>(
     map: Map<string, { offset: bigint; value: T }>,
     key: string,
