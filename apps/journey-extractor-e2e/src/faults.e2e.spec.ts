@@ -45,7 +45,9 @@ describe('journey-extractor continuous under FenX faults and a broker outage', (
     const { url } = await h.startContinuous({
       FENX_TIMEOUT_MS: '500',
       EXTRACTOR_BATCH_SIZE: '200',
-      EXTRACTOR_NOT_FOUND_GRACE_MS: '4000',
+      // Long enough that the deleted journeys' 404s are re-queued (young) before they become deletion
+      // records, however long the start takes on a busy machine.
+      EXTRACTOR_NOT_FOUND_GRACE_MS: '15000',
       EXTRACTOR_REQUEUE_BASE_MS: '300',
       EXTRACTOR_REQUEUE_MAX_MS: '2000',
     });

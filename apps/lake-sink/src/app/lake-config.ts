@@ -35,6 +35,13 @@ export class LakeSinkEnv {
   @EnvNumber()
   LAKE_SINK_FLUSH_RECORDS = 5000;
 
+  /** Partitions of one topic written at the same time (many partitions with small fetches want more). */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  @EnvNumber()
+  LAKE_SINK_PARTITIONS_CONCURRENTLY = 4;
+
   /** Consumer group of the sink (one group per topic: `<group>.<topic>`). */
   @IsString()
   @IsNotEmpty()
@@ -54,6 +61,7 @@ export interface LakeSinkConfig {
   port: number;
   target: string;
   flushRecords: number;
+  partitionsConcurrently: number;
   groupId: string;
   s3: S3ClientConfig;
   kafka: KafkaSettings;
@@ -66,6 +74,7 @@ export function loadLakeSinkConfig(env: Env = processEnv()): LakeSinkConfig {
     port: lake.PORT,
     target: lake.LAKE_SINK_TARGET,
     flushRecords: lake.LAKE_SINK_FLUSH_RECORDS,
+    partitionsConcurrently: lake.LAKE_SINK_PARTITIONS_CONCURRENTLY,
     groupId: lake.LAKE_SINK_GROUP_ID,
     s3: {
       ...(lake.S3_ENDPOINT ? { endpoint: lake.S3_ENDPOINT } : {}),

@@ -73,6 +73,7 @@ export class LakeSinkService implements OnApplicationBootstrap, OnApplicationShu
         topic,
         deadLetterTopic: TOPICS.lakeSinkDeadLetter.name,
         chunkSize: this.config.flushRecords,
+        partitionsConsumedConcurrently: this.config.partitionsConcurrently,
         maxBytesPerPartition: 8 * 1024 * 1024,
         handler: async (records) => {
           await this.write(records);
