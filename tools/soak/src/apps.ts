@@ -10,6 +10,15 @@ const BUSY_TOPIC_SETTINGS = {
   LAKE_SINK_PARTITIONS_CONCURRENTLY: '16',
 };
 
+/**
+ * The FenX client limiters of the two extractors, which share the tenant's production limit (200 calls/s,
+ * 50 in flight): the entity extractor makes several calls per entity (record, journeys, drafts, conflicts).
+ */
+const FENX_LIMITS: Record<string, Record<string, string>> = {
+  'entity-extractor': { FENX_RATE_LIMIT_PER_SECOND: '140', FENX_MAX_CONCURRENCY: '35' },
+  'journey-extractor': { FENX_RATE_LIMIT_PER_SECOND: '60', FENX_MAX_CONCURRENCY: '15' },
+};
+
 /** The pipeline apps of a soak run: the local stack's definition, on the run's broker and free ports. */
 export function soakApps(ctx: {
   kafkaEnv: Record<string, string>;
@@ -23,7 +32,7 @@ export function soakApps(ctx: {
     lakeDir: ctx.lakeDir,
   }).map((a) => ({
     name: a.name,
-    env: { ...ctx.kafkaEnv, ...a.env, ...BUSY_TOPIC_SETTINGS, LOG_LEVEL: 'warn' },
+    env: { ...ctx.kafkaEnv, ...a.env, ...BUSY_TOPIC_SETTINGS, ...FENX_LIMITS[a.name], LOG_LEVEL: 'warn' },
     args: a.args,
     readyUrl: `http://127.0.0.1:${a.port}${a.readyPath}`,
   }));

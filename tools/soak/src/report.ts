@@ -2,6 +2,9 @@ import type { SoakResult } from './soak';
 
 const n = (v: number) => v.toLocaleString('en-US');
 
+const noAnswer = (r: SoakResult) =>
+  (r.fuzz.signedAnswered['no-answer'] ?? 0) + (r.fuzz.unsignedAnswered['no-answer'] ?? 0);
+
 /** The figures of a run as the Markdown section of docs/reliability.md. */
 export function renderReport(r: SoakResult): string {
   const e = r.endState;
@@ -26,7 +29,7 @@ export function renderReport(r: SoakResult): string {
       : []),
     `| faults injected | ${r.faults.length} |`,
     `| time to converge after the last fault | ${r.convergedAfterLastFaultMs === null ? 'did not converge' : `${(r.convergedAfterLastFaultMs / 1000).toFixed(1)} s`} |`,
-    `| radar fuzz requests (signed accepted / unsigned accepted / accepted not stored) | ${n(r.fuzz.sent)} (${n(r.fuzz.signedAccepted)} / ${r.fuzz.unsignedAccepted} / ${r.fuzz.acceptedNotStored}) |`,
+    `| radar fuzz requests (signed accepted / unsigned accepted / accepted not stored / no answer while radar restarted) | ${n(r.fuzz.sent)} (${n(r.fuzz.signedAccepted)} / ${r.fuzz.unsignedAccepted} / ${r.fuzz.acceptedNotStored} / ${noAnswer(r)}) |`,
     `| malformed topic-1 records written / dead letters made of them (both extractors) | ${n(r.malformed.written)} / ${n(r.malformed.deadLettered)} |`,
     `| unexpected process exits | ${r.crashes.length} |`,
     '',

@@ -156,6 +156,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     SIM_TIME_SCALE: '120',
     SIM_DELIVERY_WINDOW: '16',
     SIM_STEP_INTERVAL_MS: '3600000',
+    // A production tenant's limit (200 calls/s, 50 in flight), shared by the two extractors (see apps.ts).
+    SIM_RATE_LIMIT: 'production',
     ...options.simulatorEnv,
   });
   const control = sim.control;
@@ -240,7 +242,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         case 'fenx-429-storm':
           await control.setFaults({ rateLimit: { perSecond: 5, burst: 5 } });
           await sleep(f.forMs);
-          await control.setFaults({ rateLimitPreset: 'none' });
+          await control.setFaults({ rateLimitPreset: 'production' });
           return undefined;
         case 'webhook-disabled':
           await setEnabled(false);
@@ -329,7 +331,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       await sleep(5000);
     }
     if (!endState || !state) throw new Error('no end state was read');
-    fuzz.acceptedNotStored = await acceptedNotStored(kafka, fuzz);
+    fuzz.acceptedNotStored = await acceptedNotStored(tail, fuzz);
     sample();
     const malformedDead = state.deadLetters.filter(
       (d) => d.reason.includes('malformed') || d.reason.includes('not'),
@@ -385,10 +387,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
  */
 export class Topic1Tail {
   readonly ids: string[] = [];
+  /** SHA-256 of every stored webhook body, for the fuzz campaign's "accepted means stored" check. */
+  readonly bodies = new Set<string>();
   records = 0;
+  private readonly next = new Map<number, bigint>();
   private readonly consumer: ReturnType<typeof createConsumer>;
 
-  constructor(kafka: ReturnType<typeof createKafka>) {
+  constructor(private readonly kafka: ReturnType<typeof createKafka>) {
     this.consumer = createConsumer(kafka, `soak-topic1-tail-${process.pid}-${Date.now()}`);
   }
 
@@ -402,15 +407,40 @@ export class Topic1Tail {
           this.records += 1;
           if (headerText(m.headers, HEADER.origin) === 'webhook')
             this.ids.push(headerText(m.headers, HEADER.notificationId) ?? '');
+          const e = decodeWebhookEvent(m.value);
+          if (e.ok) this.bodies.add(bodyHash(webhookEventBody(e.value)));
+          this.next.set(batch.partition, BigInt(m.offset) + 1n);
         }
         await heartbeat();
       },
     });
   }
 
+  /** Waits until the tail has read every partition up to its current end. */
+  async caughtUp(timeoutMs = 300000): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const ends = await admin.fetchTopicOffsets(TOPICS.webhookEvents.name);
+      await waitFor(
+        async () =>
+          ends.every(
+            (o) => BigInt(o.high) <= BigInt(o.low) || (this.next.get(o.partition) ?? 0n) >= BigInt(o.high),
+          ),
+        { timeoutMs, intervalMs: 500, what: 'the topic-1 tail to reach the end of the topic' },
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   stop(): Promise<void> {
     return this.consumer.disconnect();
   }
+}
+
+function bodyHash(body: Buffer | string): string {
+  return createHash('sha256').update(body).digest('hex');
 }
 
 /** Records a topic no longer holds from its start: offsets begin at 0, so the sum of the low watermarks. */
@@ -568,28 +598,22 @@ async function fuzzRadar(
     if (res && res.status < 300) {
       if (signed) {
         report.signedAccepted++;
-        report.acceptedBodies.push(createHash('sha256').update(body).digest('hex'));
+        report.acceptedBodies.push(bodyHash(body));
       } else report.unsignedAccepted++;
     }
   }
   return report;
 }
 
+/** Signed fuzz requests radar accepted whose body the live tail of topic 1 never saw. */
 async function acceptedNotStored(
-  kafka: ReturnType<typeof createKafka>,
+  tail: Topic1Tail,
   fuzz: FuzzReport & { acceptedBodies?: string[] },
 ): Promise<number> {
-  const wanted = new Set(fuzz.acceptedBodies ?? []);
-  if (wanted.size === 0) return 0;
-  await readTopic(kafka, TOPICS.webhookEvents.name, {
-    timeoutMs: 300000,
-    onRecord: (r) => {
-      const e = decodeWebhookEvent(r.value);
-      if (e.ok) wanted.delete(createHash('sha256').update(webhookEventBody(e.value)).digest('hex'));
-    },
-  });
+  await tail.caughtUp();
+  const missing = (fuzz.acceptedBodies ?? []).filter((h) => !tail.bodies.has(h)).length;
   delete fuzz.acceptedBodies;
-  return wanted.size;
+  return missing;
 }
 
 /** Records no radar would write, straight into topic 1: the extractors must dead-letter or skip them. */
