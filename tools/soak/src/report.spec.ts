@@ -43,7 +43,7 @@ const result: SoakResult = {
   },
   malformed: { written: 5, deadLettered: 5 },
   peakRssMb: { radar: 120, 'fenx-simulator': 300 },
-  topic1DroppedByRetention: 0,
+  droppedByRetention: { 'fenx.webhook.events.v1': 0, 'fenx.entity.details.v1': 812 },
   crashes: [],
   ok: false,
 };
@@ -59,6 +59,9 @@ describe('renderReport', () => {
     expect(md).toContain('| broker-down | 12 | 1,015 | broker 2 |');
     expect(md).toContain('| fenx.journey-extractor.dead-letter.v1 | value is not JSON | 5 |');
     expect(md).toContain('| radar | 120 |');
+    expect(md).toContain(
+      "| `fenx.entity.details.v1` records dropped by the dev broker's 5 MB-per-partition retention (seen live before) | 812 |",
+    );
     expect(md).toContain('- journeys j1: expected present etag "a", found no record');
   });
 

@@ -17,7 +17,10 @@ export function renderReport(r: SoakResult): string {
     `| topic-1 records from webhooks | ${n(e.topic1Records)} |`,
     `| lost (delivered, not in topic 1) | ${n(e.lost.length)} |`,
     `| duplicates in topic 1 | ${n(e.duplicates)} |`,
-    `| topic-1 records dropped by the dev broker's 5 MB-per-partition retention (seen live before) | ${n(r.topic1DroppedByRetention)} |`,
+    ...Object.entries(r.droppedByRetention).map(
+      ([topic, count]) =>
+        `| \`${topic}\` records dropped by the dev broker's 5 MB-per-partition retention (seen live before) | ${n(count)} |`,
+    ),
     `| journeys with their latest state | ${n(e.journeys.upToDate)} / ${n(e.journeys.expected)} |`,
     `| entities with their latest verified version | ${n(e.entities.upToDate)} / ${n(e.entities.expected)} |`,
     `| drafts with their latest version | ${n(e.drafts.upToDate)} / ${n(e.drafts.expected)} |`,

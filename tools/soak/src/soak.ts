@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,25 +6,11 @@ import { promisify } from 'node:util';
 import { workspaceRoot } from '@nx/devkit';
 import { FenxClient, fenxClientSettings, seededRandom } from '@fenx/fenx-client';
 import { sign } from '@fenx/hmac';
-import {
-  createConsumer,
-  createKafka,
-  decodeEntityDetail,
-  decodeJourneyDetail,
-  decodeWebhookEvent,
-  EntityDetail,
-  HEADER,
-  headerText,
-  JourneyDetail,
-  KafkaProducer,
-  readTopic,
-  TOPIC_MANIFEST,
-  TOPICS,
-  webhookEventBody,
-} from '@fenx/kafka';
+import { createKafka, KafkaProducer, TOPIC_MANIFEST, TOPICS } from '@fenx/kafka';
 import { DevBroker } from '@fenx/kafka/testing';
 import { AppProcess, freePort, StackPorts, startSimulator, SIMULATOR_DEFAULTS, waitFor } from '@fenx/testing';
 import { checkEndState, EndStateReport, PipelineState } from './end-state';
+import { bodyHash, LiveTail, OutputTail, Topic1Tail } from './live-tail';
 import { FaultKind, PlannedFault, planFaults } from './plan';
 
 /** One pipeline app of the soak, started from its build with the given settings. */
@@ -94,19 +79,23 @@ export interface SoakResult {
   fuzz: FuzzReport;
   malformed: { written: number; deadLettered: number };
   peakRssMb: Record<string, number>;
-  /** Topic-1 records the dev broker's size retention dropped during the run (the live tail saw them). */
-  topic1DroppedByRetention: number;
+  /**
+   * Records the dev broker's size retention dropped during the run, per topic (topic 1 and the
+   * detail topics; the live tails saw them before).
+   */
+  droppedByRetention: Record<string, number>;
   crashes: { app: string; code: number | null; signal: string | null }[];
   ok: boolean;
 }
 
 const execFileAsync = promisify(execFile);
 const RADAR_SECRET = SIMULATOR_DEFAULTS.webhookSecret;
-const BUSY_TOPICS = new Set<string>([
+/** The topics that take the bursts: 48 partitions each, and watched for what the size retention drops. */
+const BUSY_TOPICS: string[] = [
   TOPICS.webhookEvents.name,
   TOPICS.journeyDetails.name,
   TOPICS.entityDetails.name,
-]);
+];
 
 function rssMb(pid: number | undefined): number {
   if (!pid) return 0;
@@ -133,7 +122,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   // more partitions for the busy topics keep a whole burst in it.
   const broker = await DevBroker.start({
     brokers: 3,
-    topics: TOPIC_MANIFEST.map((t) => ({ ...t, partitions: BUSY_TOPICS.has(t.name) ? 48 : t.partitions })),
+    topics: TOPIC_MANIFEST.map((t) => ({
+      ...t,
+      partitions: BUSY_TOPICS.includes(t.name) ? 48 : t.partitions,
+    })),
   });
   const lakeDir = mkdtempSync(join(tmpdir(), 'soak-lake-'));
   const kafkaEnv = broker.env();
@@ -195,7 +187,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     return undefined;
   };
   const sampler = setInterval(sample, 1000);
-  const tails: Topic1Tail[] = [];
+  const tails: LiveTail[] = [];
   const faults: FaultRecord[] = [];
   try {
     for (const spec of specs) await startApp(spec);
@@ -254,8 +246,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 
     // The bursts, the fuzz campaign, the malformed records and the faults run side by side.
     const tail = new Topic1Tail(kafka);
+    const output = new OutputTail(kafka);
+    tails.push(tail, output);
     await tail.start();
-    tails.push(tail);
+    await output.start();
     await control.startBurst(options.activityEvents, 'activity');
     const burstStarted = Date.now();
     const plan = planFaults({
@@ -318,7 +312,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     while (Date.now() < deadline) {
       const truth = await control.groundTruth();
       const { deliveries } = await control.deliveries(webhookId);
-      state = await readPipelineState(kafka, tail);
+      state = await readPipelineState(tail, output);
       state.lake = await readLake(lakeDir);
       endState = checkEndState(truth, deliveries, state);
       log(
@@ -356,7 +350,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       fuzz: { ...fuzz, signedAccepted: fuzz.signedAccepted },
       malformed: { written: malformedWritten, deadLettered: malformedDead },
       peakRssMb: peak,
-      topic1DroppedByRetention: await droppedByRetention(kafka, TOPICS.webhookEvents.name),
+      droppedByRetention: Object.fromEntries(
+        await Promise.all(BUSY_TOPICS.map(async (t) => [t, await droppedByRetention(kafka, t)] as const)),
+      ),
       crashes,
       ok: false,
     };
@@ -378,69 +374,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await broker.stop();
     rmSync(lakeDir, { recursive: true, force: true });
   }
-}
-
-/**
- * Follows topic 1 from the start of the run and notes the notification id of every webhook record as it
- * arrives, so the "nothing lost" check does not depend on the dev broker still holding old records
- * (it keeps 5 MB per partition and drops the oldest beyond, as a size-based retention would).
- */
-export class Topic1Tail {
-  readonly ids: string[] = [];
-  /** SHA-256 of every stored webhook body, for the fuzz campaign's "accepted means stored" check. */
-  readonly bodies = new Set<string>();
-  records = 0;
-  private readonly next = new Map<number, bigint>();
-  private readonly consumer: ReturnType<typeof createConsumer>;
-
-  constructor(private readonly kafka: ReturnType<typeof createKafka>) {
-    this.consumer = createConsumer(kafka, `soak-topic1-tail-${process.pid}-${Date.now()}`);
-  }
-
-  async start(): Promise<void> {
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: TOPICS.webhookEvents.name, fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch, heartbeat }) => {
-        for (const m of batch.messages) {
-          this.records += 1;
-          if (headerText(m.headers, HEADER.origin) === 'webhook')
-            this.ids.push(headerText(m.headers, HEADER.notificationId) ?? '');
-          const e = decodeWebhookEvent(m.value);
-          if (e.ok) this.bodies.add(bodyHash(webhookEventBody(e.value)));
-          this.next.set(batch.partition, BigInt(m.offset) + 1n);
-        }
-        await heartbeat();
-      },
-    });
-  }
-
-  /** Waits until the tail has read every partition up to its current end. */
-  async caughtUp(timeoutMs = 300000): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const ends = await admin.fetchTopicOffsets(TOPICS.webhookEvents.name);
-      await waitFor(
-        async () =>
-          ends.every(
-            (o) => BigInt(o.high) <= BigInt(o.low) || (this.next.get(o.partition) ?? 0n) >= BigInt(o.high),
-          ),
-        { timeoutMs, intervalMs: 500, what: 'the topic-1 tail to reach the end of the topic' },
-      );
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
-  stop(): Promise<void> {
-    return this.consumer.disconnect();
-  }
-}
-
-function bodyHash(body: Buffer | string): string {
-  return createHash('sha256').update(body).digest('hex');
 }
 
 /** Records a topic no longer holds from its start: offsets begin at 0, so the sum of the low watermarks. */
@@ -480,56 +413,15 @@ export async function readLake(lakeDir: string): Promise<NonNullable<PipelineSta
   };
 }
 
-/** Reads back topic 1, the detail topics and the dead-letter topics. */
-export async function readPipelineState(
-  kafka: ReturnType<typeof createKafka>,
-  tail: Topic1Tail,
-): Promise<PipelineState> {
-  const state: PipelineState = {
-    topic1NotificationIds: [...tail.ids],
-    journeys: new Map(),
-    entities: new Map(),
-    deadLetters: [],
+/** What the live tails saw of topic 1, the detail topics and the dead-letter topics, once they are caught up. */
+export async function readPipelineState(topic1: Topic1Tail, output: OutputTail): Promise<PipelineState> {
+  await output.caughtUp();
+  return {
+    topic1NotificationIds: [...topic1.ids],
+    journeys: new Map(output.journeys),
+    entities: new Map(output.entities),
+    deadLetters: [...output.deadLetters],
   };
-  const latest = <T>(
-    map: Map<string, { offset: bigint; value: T }>,
-    key: string,
-    offset: string,
-    value: T,
-  ) => {
-    const o = BigInt(offset);
-    const seen = map.get(key);
-    if (!seen || seen.offset < o) map.set(key, { offset: o, value });
-  };
-  const journeys = new Map<string, { offset: bigint; value: JourneyDetail }>();
-  await readTopic(kafka, TOPICS.journeyDetails.name, {
-    timeoutMs: 300000,
-    onRecord: (r) => {
-      const d = decodeJourneyDetail(r.value);
-      if (d.ok) latest(journeys, d.value.journeyId, r.offset, d.value);
-    },
-  });
-  const entities = new Map<string, { offset: bigint; value: EntityDetail }>();
-  await readTopic(kafka, TOPICS.entityDetails.name, {
-    timeoutMs: 300000,
-    onRecord: (r) => {
-      const d = decodeEntityDetail(r.value);
-      if (d.ok && r.key) latest(entities, r.key, r.offset, d.value);
-    },
-  });
-  for (const [k, v] of journeys) state.journeys.set(k, v.value);
-  for (const [k, v] of entities) state.entities.set(k, v.value);
-  for (const spec of Object.values(TOPICS).filter((t) => t.name.endsWith('.dead-letter.v1'))) {
-    await readTopic(kafka, spec.name, {
-      timeoutMs: 300000,
-      onRecord: (r) =>
-        state.deadLetters.push({
-          topic: spec.name,
-          reason: headerText(r.headers, 'dead-letter-reason') ?? '(none)',
-        }),
-    });
-  }
-  return state;
 }
 
 function randomBytes(random: () => number, n: number): Buffer {
