@@ -65,13 +65,10 @@ export class LiveTail {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const ends = (
-        await Promise.all(
-          this.topics.map(async (topic) =>
-            (await admin.fetchTopicOffsets(topic)).map((o) => ({ topic, ...o })),
-          ),
-        )
-      ).flat();
+      // One topic at a time: kafkajs's admin mixes up concurrent fetchTopicOffsets answers.
+      const ends: { topic: string; partition: number; high: string; low: string }[] = [];
+      for (const topic of this.topics)
+        for (const o of await admin.fetchTopicOffsets(topic)) ends.push({ topic, ...o });
       await waitFor(
         async () =>
           ends.every(

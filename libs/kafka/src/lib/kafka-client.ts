@@ -11,6 +11,7 @@ import {
   Producer,
   SASLOptions,
 } from 'kafkajs';
+import { applyKafkajsFixes } from './kafkajs-fixes';
 import { KafkaSettings } from './kafka-settings';
 import { TopicSpec } from './topics';
 
@@ -21,6 +22,7 @@ export interface KafkaClientOptions {
 
 /** The one place that builds a kafkajs client; apps and libs never call `new Kafka` themselves. */
 export function createKafka(settings: KafkaSettings, options: KafkaClientOptions = {}): Kafka {
+  applyKafkajsFixes();
   const config: KafkaConfig = {
     clientId: settings.clientId,
     brokers: settings.brokers,
