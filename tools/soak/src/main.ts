@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     .option('--extra-faults <n>', 'faults beyond one of each kind', '4')
     .option('--fuzz <n>', 'fuzz requests sent to radar', '3000')
     .option('--malformed <n>', 'malformed records written into topic 1', '200')
-    .option('--converge-timeout <ms>', 'how long to wait for a complete end state', '600000')
+    .option('--converge-timeout <ms>', 'how long to wait for a complete end state', '3600000')
     .option('--json <file>', 'write the whole result as JSON')
     .option('--docs', 'write the figures into docs/reliability.md')
     .parse();
