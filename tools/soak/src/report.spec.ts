@@ -53,6 +53,7 @@ describe('renderReport', () => {
     const md = renderReport(result);
     expect(md).toContain('seed 42: **FAILED** in 61 s');
     expect(md).toContain('| lost (delivered, not in topic 1) | 0 |');
+    expect(md).toContain('| topic-1 partitions on the dev broker | 48 |');
     expect(md).toContain('| duplicates in topic 1 | 10 |');
     expect(md).toContain('| journeys with their latest state | 49 / 50 |');
     expect(md).toContain('| time to converge after the last fault | 4.2 s |');

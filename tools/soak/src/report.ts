@@ -14,6 +14,7 @@ export function renderReport(r: SoakResult): string {
     '| figure | value |',
     '| --- | --- |',
     `| notifications delivered by FenX (distinct) | ${n(e.delivered)} |`,
+    `| topic-1 partitions on the dev broker | ${r.options.topic1Partitions ?? 48} |`,
     `| topic-1 records from webhooks | ${n(e.topic1Records)} |`,
     `| lost (delivered, not in topic 1) | ${n(e.lost.length)} |`,
     `| duplicates in topic 1 | ${n(e.duplicates)} |`,

@@ -37,6 +37,12 @@ export interface SoakOptions {
   fuzzRequests: number;
   /** Malformed records written straight into topic 1 for the extractors. */
   malformedRecords: number;
+  /**
+   * Partitions of topic 1 on the dev broker (48 unless given). The dev broker keeps 5 MB per partition:
+   * a partition holding a busy entity's thousands of events needs the rest of the traffic spread thinly
+   * enough that nothing is dropped before the extractors read it.
+   */
+  topic1Partitions?: number;
   /** Gives up converging after this long once the last fault was undone. */
   convergeTimeoutMs: number;
   /** The apps, given the broker's settings, the simulator's URL and free ports. */
@@ -90,7 +96,7 @@ export interface SoakResult {
 
 const execFileAsync = promisify(execFile);
 const RADAR_SECRET = SIMULATOR_DEFAULTS.webhookSecret;
-/** The topics that take the bursts: 48 partitions each, and watched for what the size retention drops. */
+/** The topics that take the bursts: more partitions than the manifest's, and watched for what the size retention drops. */
 const BUSY_TOPICS: string[] = [
   TOPICS.webhookEvents.name,
   TOPICS.journeyDetails.name,
@@ -124,7 +130,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     brokers: 3,
     topics: TOPIC_MANIFEST.map((t) => ({
       ...t,
-      partitions: BUSY_TOPICS.includes(t.name) ? 48 : t.partitions,
+      partitions:
+        t.name === TOPICS.webhookEvents.name
+          ? (options.topic1Partitions ?? 48)
+          : BUSY_TOPICS.includes(t.name)
+            ? 48
+            : t.partitions,
     })),
   });
   const lakeDir = mkdtempSync(join(tmpdir(), 'soak-lake-'));
@@ -340,6 +351,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         faultKinds: options.faultKinds,
         fuzzRequests: options.fuzzRequests,
         malformedRecords: options.malformedRecords,
+        topic1Partitions: options.topic1Partitions,
         convergeTimeoutMs: options.convergeTimeoutMs,
       },
       startedAt: new Date(started).toISOString(),
