@@ -9,7 +9,8 @@ export interface PipelineState {
   journeys: Map<string, JourneyDetail>;
   /** The latest entity-details record per compaction key. */
   entities: Map<string, EntityDetail>;
-  deadLetters: { topic: string; reason: string }[];
+  /** Dead-letter records: the reason, the original key and `dead-letter-source` (topic/partition/offset). */
+  deadLetters: { topic: string; reason: string; key?: string; source?: string }[];
   /** The lake views' latest state (`journeys`, `entities`), when the lake was read. */
   lake?: {
     journeys: Map<string, { state: string; version: number | null }>;

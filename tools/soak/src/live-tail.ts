@@ -127,7 +127,7 @@ export class OutputTail extends LiveTail {
   readonly journeys = new Map<string, JourneyDetail>();
   /** The latest entity-details record per compaction key (entity id, or entity id/draft/draft id). */
   readonly entities = new Map<string, EntityDetail>();
-  readonly deadLetters: { topic: string; reason: string }[] = [];
+  readonly deadLetters: { topic: string; reason: string; key?: string; source?: string }[] = [];
 
   constructor(kafka: Kafka) {
     super(kafka, [TOPICS.journeyDetails.name, TOPICS.entityDetails.name, ...DEAD_LETTER_TOPICS], (r) => {
@@ -141,6 +141,8 @@ export class OutputTail extends LiveTail {
         this.deadLetters.push({
           topic: r.topic,
           reason: headerText(r.headers, 'dead-letter-reason') ?? '(none)',
+          key: r.key ?? undefined,
+          source: headerText(r.headers, 'dead-letter-source'),
         });
       }
     });

@@ -338,9 +338,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     if (!endState || !state) throw new Error('no end state was read');
     fuzz.acceptedNotStored = await acceptedNotStored(tail, fuzz);
     sample();
-    const malformedDead = state.deadLetters.filter(
-      (d) => d.reason.includes('malformed') || d.reason.includes('not'),
-    ).length;
+    // Malformed records the extractors dead-lettered, each counted once per dead-letter topic: an
+    // extractor killed before its commit dead-letters a record again (at least once).
+    const malformedDead = new Set(
+      state.deadLetters.filter((d) => d.key?.startsWith('malformed-')).map((d) => `${d.topic} ${d.source}`),
+    ).size;
     const result: SoakResult = {
       options: {
         seed: options.seed,
@@ -491,9 +493,15 @@ async function fuzzRadar(
       const sig = sign(body, RADAR_SECRET);
       headers['x-fenx-signature'] = sig.slice(0, -1) + (sig.endsWith('0') ? '1' : '0');
     }
-    const res = await fetch(`${radarUrl}/webhooks/fenx`, { method: 'POST', headers, body }).catch(
-      () => undefined,
-    );
+    // A radar process that is starting again refuses connections for a few seconds: the same case is
+    // sent again until it answers (up to 10 s), so the campaign's cases reach radar.
+    let res: Response | undefined;
+    for (let attempt = 0; attempt < 50 && !res; attempt++) {
+      if (attempt > 0) await sleep(200);
+      res = await fetch(`${radarUrl}/webhooks/fenx`, { method: 'POST', headers, body }).catch(
+        () => undefined,
+      );
+    }
     report.sent++;
     const status = res ? String(res.status) : 'no-answer';
     await res?.arrayBuffer().catch(() => undefined);
