@@ -1,4 +1,4 @@
-// Integration tier: *.int.spec.ts against the dev broker and the FenX simulator (built: nx build fenx-simulator).
+// Integration tier: *.int.spec.ts against Apache Kafka and the FenX simulator (built: nx build fenx-simulator).
 const unit = require('./jest.config.cts');
 
 module.exports = {

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workspaceRoot } from '@nx/devkit';
-import { DevBroker, sendControlCommand } from '@fenx/kafka/testing';
+import { KafkaCluster, sendControlCommand } from '@fenx/kafka/testing';
 
 const stateFile = join(workspaceRoot, '.dev', 'broker.json');
 
@@ -27,7 +27,7 @@ async function main(args: string[]): Promise<void> {
     return;
   }
   const brokers = Number(process.env['DEV_BROKER_COUNT'] ?? 3);
-  const broker = await DevBroker.start({ brokers, stateFile, exitWithParent: true });
+  const broker = await KafkaCluster.start({ brokers, stateFile, exitWithParent: true });
   console.log(`dev broker: ${brokers} brokers at ${broker.bootstrap.join(',')}`);
   console.log(`  control: ${broker.control}   state: ${stateFile}`);
   console.log(`  apps:    eval "$(npm run -s dev-broker -- env)"`);

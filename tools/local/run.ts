@@ -5,11 +5,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { workspaceRoot } from '@nx/devkit';
-import { DevBroker } from '@fenx/kafka/testing';
+import { KafkaCluster } from '@fenx/kafka/testing';
 import { LOCAL_PORTS, pipelineApps, simulatorApp, StackApp } from '@fenx/testing';
 
 const children: ChildProcess[] = [];
-let broker: DevBroker | undefined;
+let broker: KafkaCluster | undefined;
 let stopping = false;
 
 function prefixLines(name: string, stream: NodeJS.ReadableStream | null, out: NodeJS.WriteStream): void {
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     if (build.status !== 0) throw new Error('build failed');
   }
 
-  broker = await DevBroker.start({
+  broker = await KafkaCluster.start({
     brokers: 3,
     stateFile: join(workspaceRoot, '.dev', 'broker.json'),
   });

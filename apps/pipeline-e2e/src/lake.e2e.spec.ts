@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FenxClient, fenxClientSettings } from '@fenx/fenx-client';
-import { DevBroker } from '@fenx/kafka/testing';
+import { KafkaCluster } from '@fenx/kafka/testing';
 import { LakeSql } from '@fenx/lake-sql';
 import {
   AppProcess,
@@ -64,13 +64,13 @@ async function lakeProblems(lakeDir: string, truth: GroundTruth): Promise<string
 }
 
 describe('the whole pipeline, from the simulator’s activity to the lake views', () => {
-  let broker: DevBroker;
+  let broker: KafkaCluster;
   let sim: SimulatorProcess;
   let lakeDir: string;
   const apps: AppProcess[] = [];
 
   beforeAll(async () => {
-    broker = await DevBroker.start({ brokers: 3 });
+    broker = await KafkaCluster.start({ brokers: 3 });
     lakeDir = mkdtempSync(join(tmpdir(), 'pipeline-lake-'));
     const ports: StackPorts = {
       simulator: 0,

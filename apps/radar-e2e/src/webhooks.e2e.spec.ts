@@ -1,5 +1,5 @@
 import { createKafka, decodeWebhookEvent, readTopic, TOPICS } from '@fenx/kafka';
-import { DevBroker } from '@fenx/kafka/testing';
+import { KafkaCluster } from '@fenx/kafka/testing';
 import {
   AppProcess,
   freePort,
@@ -12,7 +12,7 @@ import type { Kafka } from 'kafkajs';
 
 /** The simulator signing and delivering its webhooks to the built radar, which writes them to topic 1. */
 describe('radar receiving the simulator’s signed webhooks', () => {
-  let broker: DevBroker;
+  let broker: KafkaCluster;
   let kafka: Kafka;
   let sim: SimulatorProcess;
   let radar: AppProcess;
@@ -42,7 +42,7 @@ describe('radar receiving the simulator’s signed webhooks', () => {
   const webhook = async () => (await sim.control.groundTruth()).webhooks[0];
 
   beforeAll(async () => {
-    broker = await DevBroker.start({ brokers: 3 });
+    broker = await KafkaCluster.start({ brokers: 3 });
     kafka = createKafka(broker.settings('radar-e2e'), { logCreator: () => () => undefined });
     port = await freePort();
     radar = await startRadar();

@@ -5,3 +5,4 @@ export * from './lib/kafka-producer';
 export * from './lib/batch-consumer';
 export * from './lib/messages';
 export * from './lib/topic-reader';
+export * from './lib/retriable';

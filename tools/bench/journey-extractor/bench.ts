@@ -11,7 +11,7 @@ import { Command } from 'commander';
 import { seededRandom } from '@fenx/fenx-client';
 import { relativeUrls } from '@fenx/fenx-events';
 import { createKafka, KafkaProducer, OutgoingRecord, syntheticWebhookEvent, TOPICS } from '@fenx/kafka';
-import { DevBroker } from '@fenx/kafka/testing';
+import { KafkaCluster } from '@fenx/kafka/testing';
 import { AppProcess, metricValue, SIMULATOR_DEFAULTS, startPushgateway, startSimulator } from '@fenx/testing';
 
 interface Options {
@@ -58,7 +58,7 @@ function backlogOrder(journeyIds: string[], o: Options): string[] {
 
 async function main(o: Options): Promise<void> {
   const started = Date.now();
-  const broker = await DevBroker.start({ brokers: 3 });
+  const broker = await KafkaCluster.start({ brokers: 3 });
   const gateway = await startPushgateway();
   const gatewayUrl = gateway.url;
   const sim = await startSimulator({

@@ -14,7 +14,7 @@ import autocannon from 'autocannon';
 import { Command } from 'commander';
 import { workspaceRoot } from '@nx/devkit';
 import { sign } from '@fenx/hmac';
-import { DevBroker } from '@fenx/kafka/testing';
+import { KafkaCluster } from '@fenx/kafka/testing';
 import { freePort, waitFor } from '@fenx/testing';
 
 const SECRET = 'bench-secret';
@@ -62,7 +62,7 @@ async function load(url: string, seconds: number, overallRate?: number) {
 async function main(): Promise<void> {
   const o = new Command('radar-bench').option('--seconds <n>', 'seconds per load phase', '10').parse().opts();
   const seconds = Number(o['seconds']);
-  const broker = await DevBroker.start({ brokers: 3 });
+  const broker = await KafkaCluster.start({ brokers: 3 });
   const node = process.execPath;
   const servers: Server[] = [
     {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { workspaceRoot } from '@nx/devkit';
-import { DevBroker } from '@fenx/kafka/testing';
+import { KafkaCluster } from '@fenx/kafka/testing';
 import { MetricsModule } from '@fenx/metrics';
 import { AppProcess, freePort, SIMULATOR_DEFAULTS, SimulatorProcess, startSimulator } from '@fenx/testing';
 import { makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
@@ -96,11 +96,11 @@ function defaultMetricsInUse(): string[] {
 
 describe('metric exports: every docs/metrics.md name is served at /metrics', () => {
   let simulator: SimulatorProcess;
-  let broker: DevBroker | undefined;
+  let broker: KafkaCluster | undefined;
 
   beforeAll(async () => {
     simulator = await startSimulator();
-    if (APPS.length > 0) broker = await DevBroker.start();
+    if (APPS.length > 0) broker = await KafkaCluster.start();
   }, 60000);
 
   afterAll(async () => {

@@ -7,7 +7,7 @@ import { workspaceRoot } from '@nx/devkit';
 import { FenxClient, fenxClientSettings, seededRandom } from '@fenx/fenx-client';
 import { sign } from '@fenx/hmac';
 import { createKafka, KafkaProducer, TOPIC_MANIFEST, TOPICS } from '@fenx/kafka';
-import { DevBroker } from '@fenx/kafka/testing';
+import { KafkaCluster } from '@fenx/kafka/testing';
 import { AppProcess, freePort, StackPorts, startSimulator, SIMULATOR_DEFAULTS, waitFor } from '@fenx/testing';
 import { checkEndState, EndStateReport, PipelineState } from './end-state';
 import { bodyHash, LiveTail, OutputTail, Topic1Tail } from './live-tail';
@@ -126,7 +126,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const random = seededRandom(options.seed ^ 0x5eed);
   // The dev broker keeps at most 5 MB per partition (older records are dropped, as retention would);
   // more partitions for the busy topics keep a whole burst in it.
-  const broker = await DevBroker.start({
+  const broker = await KafkaCluster.start({
     brokers: 3,
     topics: TOPIC_MANIFEST.map((t) => ({
       ...t,
@@ -225,9 +225,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const execute = async (f: PlannedFault): Promise<string | undefined> => {
       switch (f.kind) {
         case 'broker-down':
-          await broker.brokerDown(f.broker ?? 1);
+          await broker.kill(f.broker ?? 1);
           await sleep(f.forMs);
-          await broker.brokerUp(f.broker ?? 1);
+          await broker.restart(f.broker ?? 1);
           return `broker ${f.broker}`;
         case 'radar-restart':
           return restart('radar', 'SIGTERM', f.forMs);
@@ -531,7 +531,7 @@ async function acceptedNotStored(
 /** Records no radar would write, straight into topic 1: the extractors must dead-letter or skip them. */
 async function writeMalformed(
   kafka: ReturnType<typeof createKafka>,
-  broker: DevBroker,
+  broker: KafkaCluster,
   count: number,
 ): Promise<number> {
   if (count === 0) return 0;

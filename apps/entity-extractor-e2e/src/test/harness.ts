@@ -11,7 +11,7 @@ import {
   textHeaders,
   TOPICS,
 } from '@fenx/kafka';
-import { DevBroker } from '@fenx/kafka/testing';
+import { KafkaCluster } from '@fenx/kafka/testing';
 import {
   AppProcess,
   freePort,
@@ -74,7 +74,7 @@ export class Harness {
   client!: FenxClient;
 
   private constructor(
-    readonly broker: DevBroker,
+    readonly broker: KafkaCluster,
     readonly kafka: Kafka,
     readonly producer: KafkaProducer,
     readonly receiver: TestReceiver,
@@ -82,7 +82,7 @@ export class Harness {
   ) {}
 
   static async start(simEnv: Record<string, string> = {}): Promise<Harness> {
-    const broker = await DevBroker.start({ brokers: 1 });
+    const broker = await KafkaCluster.start({ brokers: 1 });
     const kafka = createKafka(broker.settings(), quiet);
     const producer = new KafkaProducer(kafka, broker.settings());
     await producer.connect();

@@ -1,5 +1,5 @@
 import { BatchConsumer, buildWebhookEvent, createKafka, KafkaProducer, TOPICS } from '@fenx/kafka';
-import { DevBroker } from '@fenx/kafka/testing';
+import { KafkaCluster } from '@fenx/kafka/testing';
 import { Kafka } from 'kafkajs';
 import { cli } from '../test/cli-harness';
 import { readToEnd, ReadRecord } from './topic-reader';
@@ -22,8 +22,8 @@ function notification(n: number): Buffer {
   );
 }
 
-describe('fenx-admin dead-letters, against the dev broker', () => {
-  let broker: DevBroker;
+describe('fenx-admin dead-letters, against Apache Kafka', () => {
+  let broker: KafkaCluster;
   let kafka: Kafka;
   let producer: KafkaProducer;
   let env: Record<string, string>;
@@ -44,7 +44,7 @@ describe('fenx-admin dead-letters, against the dev broker', () => {
   };
 
   beforeAll(async () => {
-    broker = await DevBroker.start();
+    broker = await KafkaCluster.start();
     const settings = broker.settings();
     kafka = createKafka(settings);
     producer = new KafkaProducer(kafka, settings);

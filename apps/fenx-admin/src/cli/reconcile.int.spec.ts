@@ -6,14 +6,14 @@ import {
   journeyIdOfRow,
 } from '@fenx/fenx-client';
 import { createKafka, decodeWebhookEvent, TOPICS } from '@fenx/kafka';
-import { DevBroker } from '@fenx/kafka/testing';
+import { KafkaCluster } from '@fenx/kafka/testing';
 import { SIMULATOR_DEFAULTS, SimulatorProcess, startSimulator } from '@fenx/testing';
 import { cli, fenxEnv } from '../test/cli-harness';
 import { readToEnd, ReadRecord } from './topic-reader';
 
 describe('fenx-admin reconcile, against the simulator and the dev broker', () => {
   let sim: SimulatorProcess;
-  let broker: DevBroker;
+  let broker: KafkaCluster;
   let env: Record<string, string>;
   let fenx: FenxClient;
 
@@ -33,7 +33,7 @@ describe('fenx-admin reconcile, against the simulator and the dev broker', () =>
   };
 
   beforeAll(async () => {
-    [sim, broker] = await Promise.all([startSimulator({ SIM_ENTITIES: '8' }), DevBroker.start()]);
+    [sim, broker] = await Promise.all([startSimulator({ SIM_ENTITIES: '8' }), KafkaCluster.start()]);
     env = { ...fenxEnv(sim.url), ...broker.env() };
     fenx = new FenxClient(
       fenxClientSettings({

@@ -10,7 +10,7 @@ import {
   textHeaders,
   TOPICS,
 } from '@fenx/kafka';
-import { DevBroker } from '@fenx/kafka/testing';
+import { KafkaCluster } from '@fenx/kafka/testing';
 import {
   AppProcess,
   freePort,
@@ -54,14 +54,14 @@ export class Harness {
   readonly apps: AppProcess[] = [];
 
   private constructor(
-    readonly broker: DevBroker,
+    readonly broker: KafkaCluster,
     readonly kafka: Kafka,
     readonly producer: KafkaProducer,
     readonly sim: SimulatorProcess,
   ) {}
 
   static async start(simEnv: Record<string, string> = {}): Promise<Harness> {
-    const broker = await DevBroker.start({ brokers: 3 });
+    const broker = await KafkaCluster.start({ brokers: 3 });
     const kafka = createKafka(broker.settings('journey-e2e'), quiet);
     const producer = new KafkaProducer(kafka, broker.settings('journey-e2e'));
     await producer.connect();

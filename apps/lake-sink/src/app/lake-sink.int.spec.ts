@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKafka, KafkaProducer, OutgoingRecord, readTopic, TopicName, TOPICS } from '@fenx/kafka';
-import { DevBroker } from '@fenx/kafka/testing';
+import { KafkaCluster } from '@fenx/kafka/testing';
 import { AppProcess, freePort, waitFor } from '@fenx/testing';
 import type { Kafka } from 'kafkajs';
 import S3rver from 's3rver';
@@ -23,8 +23,8 @@ async function lines(store: LakeStore, topic: string): Promise<{ path: string; l
   return out;
 }
 
-describe('lake-sink against the dev broker', () => {
-  let broker: DevBroker;
+describe('lake-sink against Apache Kafka', () => {
+  let broker: KafkaCluster;
   let kafka: Kafka;
   let producer: KafkaProducer;
   const dirs: string[] = [];
@@ -55,7 +55,7 @@ describe('lake-sink against the dev broker', () => {
   };
 
   beforeAll(async () => {
-    broker = await DevBroker.start({ brokers: 3 });
+    broker = await KafkaCluster.start({ brokers: 3 });
     kafka = createKafka(broker.settings('lake-test'), { logCreator: () => () => undefined });
     producer = new KafkaProducer(kafka, broker.settings('lake-test'));
     await producer.connect();

@@ -9,7 +9,7 @@ import {
   TOPICS,
   WebhookEvent,
 } from '@fenx/kafka';
-import { DevBroker } from '@fenx/kafka/testing';
+import { KafkaCluster } from '@fenx/kafka/testing';
 import { metricValue, waitFor } from '@fenx/testing';
 import type { Kafka } from 'kafkajs';
 import { register } from 'prom-client';
@@ -39,8 +39,8 @@ function notification(overrides: Record<string, unknown> = {}) {
   };
 }
 
-describe.each(HTTP_PLATFORMS)('radar on %s against the dev broker', (platform) => {
-  let broker: DevBroker;
+describe.each(HTTP_PLATFORMS)('radar on %s against Apache Kafka', (platform) => {
+  let broker: KafkaCluster;
   let kafka: Kafka;
   let app: INestApplication;
   let url: string;
@@ -71,7 +71,7 @@ describe.each(HTTP_PLATFORMS)('radar on %s against the dev broker', (platform) =
   const metrics = async () => (await fetch(`${url}/metrics`)).text();
 
   beforeAll(async () => {
-    broker = await DevBroker.start({ brokers: 3 });
+    broker = await KafkaCluster.start({ brokers: 3 });
     kafka = createKafka(broker.settings('radar-test'), { logCreator: () => () => undefined });
     const config = loadRadarConfig({
       ...broker.env(),
@@ -208,7 +208,7 @@ describe.each(HTTP_PLATFORMS)('radar on %s against the dev broker', (platform) =
   });
 
   it('answers 503 while Kafka is down (never 2xx without a record), is not ready, and 200 again once it is back', async () => {
-    await broker.allBrokers('down');
+    await broker.killAll();
     let down: { body: string; status: number }[] = [];
     try {
       down = [];
@@ -220,7 +220,7 @@ describe.each(HTTP_PLATFORMS)('radar on %s against the dev broker', (platform) =
       expect((await fetch(`${url}/health/ready`)).status).toBe(503);
       expect(metricValue(await metrics(), 'radar_http_requests_total', { outcome: 'unavailable' })).toBe(3);
     } finally {
-      await broker.allBrokers('up');
+      await broker.restartAll();
     }
     const { body } = notification();
     const status = await waitFor(

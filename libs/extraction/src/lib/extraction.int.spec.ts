@@ -10,7 +10,7 @@ import {
   syntheticWebhookEvent,
   TOPICS,
 } from '@fenx/kafka';
-import { DevBroker } from '@fenx/kafka/testing';
+import { KafkaCluster } from '@fenx/kafka/testing';
 import { waitFor } from '@fenx/testing';
 import { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
@@ -30,13 +30,13 @@ interface Read {
 }
 
 describe('extraction over the dev broker', () => {
-  let broker: DevBroker;
+  let broker: KafkaCluster;
   let kafka: Kafka;
   let producer: KafkaProducer;
   let seq = 0;
 
   beforeAll(async () => {
-    broker = await DevBroker.start({ brokers: 3 });
+    broker = await KafkaCluster.start({ brokers: 3 });
     kafka = createKafka(broker.settings(), quiet);
     producer = new KafkaProducer(kafka, broker.settings());
     await producer.connect();

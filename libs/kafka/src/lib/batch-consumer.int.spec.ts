@@ -1,6 +1,6 @@
 import { waitFor } from '@fenx/testing';
 import { Admin, Kafka } from 'kafkajs';
-import { DevBroker } from '../testing';
+import { KafkaCluster } from '../testing';
 import {
   BatchConsumer,
   BatchHandler,
@@ -8,8 +8,9 @@ import {
   ConsumedRecord,
   StopConsumerError,
 } from './batch-consumer';
-import { createConsumer, createKafka } from './kafka-client';
+import { createKafka } from './kafka-client';
 import { KafkaProducer } from './kafka-producer';
+import { readTopic } from './topic-reader';
 import { TOPICS } from './topics';
 
 const source = TOPICS.webhookEvents.name;
@@ -22,15 +23,14 @@ interface Read {
   headers: Record<string, string>;
 }
 
-describe('BatchConsumer against the dev broker', () => {
-  let broker: DevBroker;
+describe('BatchConsumer against Apache Kafka', () => {
+  let broker: KafkaCluster;
   let kafka: Kafka;
   let admin: Admin;
   let producer: KafkaProducer;
-  let groupSeq = 0;
 
   beforeEach(async () => {
-    broker = await DevBroker.start({ brokers: 3 });
+    broker = await KafkaCluster.start({ brokers: 3 });
     kafka = createKafka(broker.settings(), {
       logCreator: () => () => undefined,
     });
@@ -55,31 +55,20 @@ describe('BatchConsumer against the dev broker', () => {
     }
   }
 
+  /** Everything in the topic once it holds at least `expected` records (duplicates included). */
   async function readAll(topic: string, expected: number): Promise<Read[]> {
-    const seen: Read[] = [];
-    const consumer = createConsumer(kafka, `reader-${++groupSeq}`);
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
-        seen.push({
-          key: message.key?.toString() ?? null,
-          value: String(message.value),
-          headers,
-        });
+    const records = await waitFor(
+      async () => {
+        const all = await readTopic(kafka, topic);
+        return all.length >= expected ? all : undefined;
       },
+      { timeoutMs: 30000, what: `${expected} records in ${topic}` },
+    );
+    return records.map((r) => {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(r.headers)) headers[k] = String(v);
+      return { key: r.key, value: String(r.value), headers };
     });
-    try {
-      await waitFor(() => seen.length >= expected, {
-        timeoutMs: 30000,
-        what: `${expected} records in ${topic}`,
-      });
-    } finally {
-      await consumer.disconnect();
-    }
-    return seen;
   }
 
   async function committedTotal(groupId: string): Promise<number> {
@@ -207,8 +196,8 @@ describe('BatchConsumer against the dev broker', () => {
     const handler: BatchHandler = async (records, context) => {
       chunks += 1;
       if (chunks === 2) {
-        await broker.allBrokers('down');
-        setTimeout(() => void broker.allBrokers('up'), 2000);
+        await broker.killAll();
+        setTimeout(() => void broker.restartAll(), 2000);
       }
       return upper(records, context);
     };

@@ -1,6 +1,7 @@
 import { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { createConsumer } from './kafka-client';
 import { KafkaProducer, OutgoingRecord, TopicRecords } from './kafka-producer';
+import { retryRetriable } from './retriable';
 import { TopicName } from './topics';
 
 /** A record as the batch handler sees it. */
@@ -235,16 +236,19 @@ export class BatchConsumer {
   }
 
   private async endOffsets(admin: Admin): Promise<Map<number, bigint>> {
-    const offsets = await admin.fetchTopicOffsets(this.options.topic);
+    const offsets = await retryRetriable(`end offsets of ${this.options.topic}`, () =>
+      admin.fetchTopicOffsets(this.options.topic),
+    );
     return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
   }
 
   private async committedOffsets(admin: Admin): Promise<Map<number, bigint>> {
-    const low = await admin.fetchTopicOffsets(this.options.topic);
-    const [committed] = await admin.fetchOffsets({
-      groupId: this.options.groupId,
-      topics: [this.options.topic],
-    });
+    const low = await retryRetriable(`offsets of ${this.options.topic}`, () =>
+      admin.fetchTopicOffsets(this.options.topic),
+    );
+    const [committed] = await retryRetriable(`committed offsets of ${this.options.groupId}`, () =>
+      admin.fetchOffsets({ groupId: this.options.groupId, topics: [this.options.topic] }),
+    );
     return new Map(
       low.map((o) => {
         const c = committed?.partitions.find((p) => p.partition === o.partition)?.offset;

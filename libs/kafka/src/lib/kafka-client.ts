@@ -1,4 +1,6 @@
 import {
+  Admin,
+  ConfigResourceTypes,
   Consumer,
   ConsumerConfig,
   ICustomPartitioner,
@@ -12,6 +14,7 @@ import {
   SASLOptions,
 } from 'kafkajs';
 import { applyKafkajsFixes } from './kafkajs-fixes';
+import { retryRetriable } from './retriable';
 import { KafkaSettings } from './kafka-settings';
 import { TopicSpec } from './topics';
 
@@ -76,9 +79,32 @@ export interface EnsureTopicsResult {
   existing: string[];
 }
 
+/** One way an existing topic differs from the manifest. */
+export interface TopicMismatch {
+  topic: string;
+  setting: string;
+  expected: string;
+  actual: string;
+}
+
+/** Existing topics that differ from the manifest: used as they are, they would break a guarantee. */
+export class TopicMismatchError extends Error {
+  constructor(readonly mismatches: TopicMismatch[]) {
+    super(
+      `Kafka topics differ from the manifest (libs/kafka/src/lib/topics.ts): ${mismatches
+        .map((m) => `${m.topic} ${m.setting} is ${m.actual}, the manifest says ${m.expected}`)
+        .join('; ')}. Alter the topics (kafka-configs.sh, kafka-topics.sh) or change the manifest.`,
+    );
+    this.name = 'TopicMismatchError';
+  }
+}
+
 /**
- * Creates the manifest topics that are missing (production brokers only: the dev broker has no
- * CreateTopics API, so its launcher creates them). Existing topics are left as they are.
+ * Creates the manifest topics that are missing, with the manifest's partitions and configuration,
+ * and waits until they take requests. Existing topics are checked against the manifest (partitions,
+ * replication factor no lower than the settings', every configuration entry the manifest names): a
+ * difference throws a TopicMismatchError naming each one, rather than running on a topic that, say,
+ * deletes what should be compacted.
  */
 export async function ensureTopics(
   kafka: Kafka,
@@ -88,27 +114,76 @@ export async function ensureTopics(
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const present = new Set(await admin.listTopics());
+    const present = new Set(await retryRetriable('listing topics', () => admin.listTopics()));
     const missing = topics.filter((t) => !present.has(t.name));
+    const existing = topics.filter((t) => present.has(t.name));
     if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((t) => ({
-          topic: t.name,
-          numPartitions: t.partitions,
-          replicationFactor: settings.replicationFactor,
-          configEntries: Object.entries(t.config).map(([name, value]) => ({
-            name,
-            value,
+      // Another app creating the same topic at the same moment is fine: kafkajs answers false then.
+      await retryRetriable('creating topics', () =>
+        admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((t) => ({
+            topic: t.name,
+            numPartitions: t.partitions,
+            replicationFactor: settings.replicationFactor,
+            configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
           })),
-        })),
-      });
+        }),
+      );
+      // A new partition's leader may not take requests yet although the metadata names it.
+      for (const t of missing) {
+        await retryRetriable(`waiting for ${t.name}`, () => admin.fetchTopicOffsets(t.name), { timeoutMs: 60000 });
+      }
     }
-    return {
-      created: missing.map((t) => t.name),
-      existing: topics.filter((t) => present.has(t.name)).map((t) => t.name),
-    };
+    if (existing.length > 0) {
+      const mismatches = await topicMismatches(admin, settings, existing);
+      if (mismatches.length > 0) throw new TopicMismatchError(mismatches);
+    }
+    return { created: missing.map((t) => t.name), existing: existing.map((t) => t.name) };
   } finally {
     await admin.disconnect();
   }
+}
+
+async function topicMismatches(
+  admin: Admin,
+  settings: KafkaSettings,
+  topics: readonly TopicSpec[],
+): Promise<TopicMismatch[]> {
+  const mismatches: TopicMismatch[] = [];
+  const metadata = await retryRetriable('reading topic metadata', () =>
+    admin.fetchTopicMetadata({ topics: topics.map((t) => t.name) }),
+  );
+  const configs = await retryRetriable('reading topic configuration', () =>
+    admin.describeConfigs({
+      includeSynonyms: false,
+      resources: topics.map((t) => ({
+        type: ConfigResourceTypes.TOPIC,
+        name: t.name,
+        configNames: Object.keys(t.config),
+      })),
+    }),
+  );
+  for (const spec of topics) {
+    const meta = metadata.topics.find((m) => m.name === spec.name);
+    const partitions = meta?.partitions.length ?? 0;
+    if (partitions !== spec.partitions) {
+      mismatches.push({ topic: spec.name, setting: 'partitions', expected: String(spec.partitions), actual: String(partitions) });
+    }
+    const replicas = Math.min(...(meta?.partitions.map((p) => p.replicas.length) ?? [0]));
+    if (replicas < settings.replicationFactor) {
+      mismatches.push({
+        topic: spec.name,
+        setting: 'replication factor',
+        expected: `at least ${settings.replicationFactor}`,
+        actual: String(replicas),
+      });
+    }
+    const entries = configs.resources.find((r) => r.resourceName === spec.name)?.configEntries ?? [];
+    for (const [name, expected] of Object.entries(spec.config)) {
+      const actual = entries.find((e) => e.configName === name)?.configValue ?? '(unset)';
+      if (actual !== expected) mismatches.push({ topic: spec.name, setting: name, expected, actual });
+    }
+  }
+  return mismatches;
 }

@@ -1,4 +1,4 @@
-import { DevBroker } from '../testing';
+import { KafkaCluster } from '../testing';
 import { waitFor } from '@fenx/testing';
 import { Admin, Kafka } from 'kafkajs';
 import { createConsumer, createKafka } from './kafka-client';
@@ -7,14 +7,14 @@ import { TOPICS } from './topics';
 
 const topic = TOPICS.webhookEvents.name;
 
-describe('kafkajs against the dev broker', () => {
-  let broker: DevBroker;
+describe('kafkajs against Apache Kafka', () => {
+  let broker: KafkaCluster;
   let kafka: Kafka;
   let admin: Admin;
   let producer: KafkaProducer;
 
   beforeAll(async () => {
-    broker = await DevBroker.start({ brokers: 3 });
+    broker = await KafkaCluster.start({ brokers: 3 });
     kafka = createKafka(broker.settings(), {
       logCreator: () => () => undefined,
     });
@@ -92,7 +92,7 @@ describe('kafkajs against the dev broker', () => {
     expect(total).toBe(ids.length);
   });
 
-  it('loses nothing acknowledged with acks=all while a broker is down for a few seconds', async () => {
+  it('loses nothing acknowledged with acks=all while a broker is SIGKILLed and restarted', async () => {
     const before = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
     const acked: string[] = [];
     let downAt = -1;
@@ -102,10 +102,10 @@ describe('kafkajs against the dev broker', () => {
         what: 'first acknowledged messages',
       });
       downAt = acked.length;
-      await broker.brokerDown(1);
+      await broker.kill(1);
       await new Promise((r) => setTimeout(r, 3000)); // the fault under test: an outage of a fixed length
       upAt = acked.length;
-      await broker.brokerUp(1);
+      await broker.restart(1);
     })();
     for (let batch = 0; batch < 30; batch++) {
       const values = Array.from({ length: 100 }, (_, i) => `outage-${batch}-${i}`);
@@ -120,8 +120,10 @@ describe('kafkajs against the dev broker', () => {
     expect(downAt).toBeGreaterThanOrEqual(500);
     expect(upAt).toBeGreaterThanOrEqual(downAt);
 
-    const total = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
-    expect(total - before).toBeGreaterThanOrEqual(acked.length);
+    // A new leader's high watermark can trail its log for a moment after a failover.
+    const stored = async () =>
+      (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0) - before;
+    await waitFor(async () => (await stored()) >= acked.length, { what: 'every acknowledged message stored' });
     const seen = await consumeAll('group-outage', before + acked.length);
     for (const v of acked) expect(seen.has(v)).toBe(true);
   });

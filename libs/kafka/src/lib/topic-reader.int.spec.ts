@@ -1,17 +1,17 @@
 import { Kafka } from 'kafkajs';
-import { DevBroker } from '../testing';
+import { KafkaCluster } from '../testing';
 import { createKafka } from './kafka-client';
 import { KafkaProducer } from './kafka-producer';
 import { readTopic } from './topic-reader';
 import { TOPICS } from './topics';
 
-describe('readTopic against the dev broker', () => {
-  let broker: DevBroker;
+describe('readTopic against Apache Kafka', () => {
+  let broker: KafkaCluster;
   let kafka: Kafka;
   let producer: KafkaProducer;
 
   beforeAll(async () => {
-    broker = await DevBroker.start({ brokers: 1 });
+    broker = await KafkaCluster.start({ brokers: 1 });
     kafka = createKafka(broker.settings(), { logCreator: () => () => undefined });
     producer = new KafkaProducer(kafka, broker.settings());
     await producer.connect();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { IHeaders, Kafka } from 'kafkajs';
 import { createConsumer } from './kafka-client';
+import { retryRetriable } from './retriable';
 
 /** One record as read back from a topic. */
 export interface ReadRecord {
@@ -36,7 +37,7 @@ export async function readTopic(
   let ends: Map<number, bigint>;
   let open: Set<number>;
   try {
-    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsets = await retryRetriable(`offsets of ${topic}`, () => admin.fetchTopicOffsets(topic));
     ends = new Map(offsets.map((o) => [o.partition, BigInt(o.high)] as [number, bigint]));
     // A partition whose records retention already deleted (low = high) has nothing to wait for.
     open = new Set(offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => o.partition));

@@ -1,1 +1,2 @@
 export * from './dev-broker';
+export * from './kafka-cluster';

@@ -1,0 +1,439 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { workspaceRoot } from '@nx/devkit';
+import { Kafka } from 'kafkajs';
+import { createKafka, ensureTopics } from '../lib/kafka-client';
+import { retryRetriable } from '../lib/retriable';
+import { KafkaSettings } from '../lib/kafka-settings';
+import { TOPIC_MANIFEST, TopicSpec } from '../lib/topics';
+
+export interface KafkaClusterOptions {
+  /** Combined controller+broker nodes (ids 1..n): 1 for `npm start`, 3 for tests, the soak and benchmarks. */
+  brokers?: number;
+  /** Topics created once the cluster is ready; the manifest by default, `[]` to leave it to the apps. */
+  topics?: readonly TopicSpec[];
+  /** Where the nodes keep their data and logs; a fresh temporary directory (removed on stop) by default. */
+  dir?: string;
+  /** Fixed client port of node 1 (node i gets port + i - 1); free ports by default. */
+  port?: number;
+  /** Where to write `{bootstrap, pids, logs}` for other processes (e.g. `.dev/broker.json`). */
+  stateFile?: string;
+  /** Maximum heap of each node, in MB. */
+  heapMb?: number;
+  startTimeoutMs?: number;
+  /** Extra broker properties, applied to every node after the defaults. */
+  brokerConfig?: Record<string, string | number | boolean>;
+}
+
+const FETCH_SCRIPT = join(workspaceRoot, 'tools', 'kafka', 'fetch.sh');
+const STARTED = 'Kafka Server started';
+
+/** Fetches the pinned Apache Kafka (warm cache: no network) and returns its classpath directory. */
+export function kafkaLibs(): string {
+  const result = spawnSync('bash', [FETCH_SCRIPT], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (result.status !== 0) {
+    throw new Error(`Fetching Apache Kafka failed (${FETCH_SCRIPT} exited ${result.status}): see the lines above`);
+  }
+  return join(result.stdout.trim().split('\n').pop() ?? '', 'libs');
+}
+
+function javaBinary(): string {
+  const home = process.env['JAVA_HOME'];
+  return home && existsSync(join(home, 'bin', 'java')) ? join(home, 'bin', 'java') : 'java';
+}
+
+/** Ports nothing listens on now (bound and released), all distinct. */
+async function freePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) {
+    ports.add(
+      await new Promise<number>((resolve, reject) => {
+        const server = createServer();
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+          const address = server.address();
+          const port = typeof address === 'object' && address ? address.port : 0;
+          server.close(() => resolve(port));
+        });
+      }),
+    );
+  }
+  return [...ports];
+}
+
+async function assertPortFree(port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new Error(`Kafka: port ${port} on 127.0.0.1 is taken (${err.code}); stop what listens there or choose another port`)),
+    );
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+  });
+}
+
+function properties(entries: Record<string, string | number | boolean>): string {
+  return Object.entries(entries)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n');
+}
+
+const LOG4J2 = `status = warn
+appender.out.type = Console
+appender.out.name = OUT
+appender.out.layout.type = PatternLayout
+appender.out.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = warn
+rootLogger.appenderRef.out.ref = OUT
+logger.server.name = kafka.server.KafkaRaftServer
+logger.server.level = info
+`;
+
+interface KafkaNode {
+  id: number;
+  port: number;
+  controllerPort: number;
+  config: string;
+  log: string;
+  child?: ChildProcess;
+  exited?: Promise<void>;
+}
+
+/**
+ * A real Apache Kafka cluster in KRaft mode on this machine: n combined controller+broker nodes on
+ * loopback, set up as in production (min.insync.replicas=2 on 3 nodes, no unclean leader election,
+ * no topic auto-creation), fetched from Maven Central by tools/kafka/fetch.sh. Each node runs as a
+ * JVM that dies with the process that started it. Tests share one per run; fault tests start their own.
+ */
+export class KafkaCluster {
+  private stopped = false;
+
+  private constructor(
+    private readonly nodes: KafkaNode[],
+    private readonly libs: string,
+    private readonly heapMb: number,
+    readonly dir: string,
+    private readonly ownsDir: boolean,
+    private readonly startTimeoutMs: number,
+  ) {}
+
+  static async start(options: KafkaClusterOptions = {}): Promise<KafkaCluster> {
+    const n = options.brokers ?? 3;
+    const libs = kafkaLibs();
+    const ownsDir = options.dir === undefined;
+    const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'fenx-kafka-'));
+    mkdirSync(dir, { recursive: true });
+
+    let ports: number[];
+    if (options.port !== undefined) {
+      ports = [];
+      for (let i = 0; i < n; i++) ports.push(options.port + i);
+      ports.push(...(await freePorts(n)));
+      for (const p of ports.slice(0, n)) await assertPortFree(p);
+    } else {
+      ports = await freePorts(2 * n);
+    }
+    const nodes: KafkaNode[] = Array.from({ length: n }, (_, i) => ({
+      id: i + 1,
+      port: ports[i],
+      controllerPort: ports[n + i],
+      config: join(dir, `node-${i + 1}`, 'server.properties'),
+      log: join(dir, `node-${i + 1}`, 'kafka.log'),
+    }));
+    const voters = nodes.map((node) => `${node.id}@127.0.0.1:${node.controllerPort}`).join(',');
+    const replicas = Math.min(3, n);
+    const minIsr = Math.min(2, n);
+    writeFileSync(join(dir, 'log4j2.properties'), LOG4J2);
+    for (const node of nodes) {
+      mkdirSync(dirname(node.config), { recursive: true });
+      writeFileSync(
+        node.config,
+        properties({
+          'process.roles': 'broker,controller',
+          'node.id': node.id,
+          'controller.quorum.voters': voters,
+          listeners: `PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
+          'advertised.listeners': `PLAINTEXT://127.0.0.1:${node.port}`,
+          'controller.listener.names': 'CONTROLLER',
+          'inter.broker.listener.name': 'PLAINTEXT',
+          'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+          'log.dirs': join(dirname(node.config), 'data'),
+          // As in production: every write on min.insync.replicas of 3, never an out-of-sync leader.
+          'default.replication.factor': replicas,
+          'min.insync.replicas': minIsr,
+          'unclean.leader.election.enable': false,
+          'auto.create.topics.enable': false,
+          'offsets.topic.replication.factor': replicas,
+          'transaction.state.log.replication.factor': replicas,
+          'transaction.state.log.min.isr': minIsr,
+          'share.coordinator.state.topic.replication.factor': replicas,
+          'share.coordinator.state.topic.min.isr': minIsr,
+          // Small and quick on a 2-core machine: fewer threads and internal partitions, no wait for
+          // more members before the first rebalance, a cleaner that looks often, a small dedupe buffer.
+          'offsets.topic.num.partitions': 12,
+          'transaction.state.log.num.partitions': 4,
+          'group.initial.rebalance.delay.ms': 0,
+          'num.network.threads': 2,
+          'num.io.threads': 4,
+          'num.recovery.threads.per.data.dir': 1,
+          'background.threads': 4,
+          'log.cleaner.threads': 1,
+          'log.cleaner.backoff.ms': 1000,
+          'log.cleaner.dedupe.buffer.size': 16 * 1024 * 1024,
+          'replica.lag.time.max.ms': 10000,
+          'broker.session.timeout.ms': 6000,
+          'broker.heartbeat.interval.ms': 1000,
+          ...options.brokerConfig,
+        }),
+      );
+    }
+
+    const clusterId = randomBytes(16).toString('base64url');
+    await Promise.all(nodes.map((node) => formatStorage(libs, node, clusterId, dir)));
+
+    const cluster = new KafkaCluster(nodes, libs, options.heapMb ?? 384, dir, ownsDir, options.startTimeoutMs ?? 90000);
+    try {
+      await Promise.all(nodes.map((node) => cluster.launch(node)));
+      await cluster.waitForBrokers(n);
+      const kafka = createKafka(cluster.settings('fenx-kafka-launcher'), { logCreator: () => () => undefined });
+      const topics = options.topics ?? TOPIC_MANIFEST;
+      if (topics.length > 0) await ensureTopics(kafka, cluster.settings(), topics);
+      await cluster.warmUpGroupCoordinators(kafka);
+    } catch (err) {
+      // The logs the error names stay where they are.
+      await cluster.stop({ keepLogs: true });
+      throw err;
+    }
+    if (options.stateFile) {
+      mkdirSync(dirname(options.stateFile), { recursive: true });
+      writeFileSync(
+        options.stateFile,
+        JSON.stringify({
+          bootstrap: cluster.bootstrap.join(','),
+          pids: nodes.map((node) => node.child?.pid),
+          logs: nodes.map((node) => node.log),
+        }),
+      );
+    }
+    return cluster;
+  }
+
+  get bootstrap(): string[] {
+    return this.nodes.map((node) => `127.0.0.1:${node.port}`);
+  }
+
+  get size(): number {
+    return this.nodes.length;
+  }
+
+  /** Each node's log file, for failure messages. */
+  get logs(): string[] {
+    return this.nodes.map((node) => node.log);
+  }
+
+  /** Client settings for this cluster: the production ones (idempotent producer, acks=all, topic creation). */
+  settings(clientId = 'fenx-pipeline-test'): KafkaSettings {
+    return {
+      brokers: this.bootstrap,
+      clientId,
+      acks: 'all',
+      idempotent: true,
+      createTopics: true,
+      replicationFactor: Math.min(3, this.nodes.length),
+      connectionTimeoutMs: 3000,
+      requestTimeoutMs: 30000,
+      ssl: false,
+    };
+  }
+
+  /** Environment variables that point an app at this cluster (everything else: the production defaults). */
+  env(): Record<string, string> {
+    return {
+      KAFKA_BROKERS: this.bootstrap.join(','),
+      KAFKA_REPLICATION_FACTOR: String(Math.min(3, this.nodes.length)),
+    };
+  }
+
+  /** Kills node `id` with SIGKILL (no controlled shutdown) and waits until it is gone. */
+  async kill(id: number): Promise<void> {
+    const node = this.node(id);
+    if (!node.child || node.child.exitCode !== null || node.child.signalCode !== null) return;
+    node.child.kill('SIGCONT');
+    node.child.kill('SIGKILL');
+    await node.exited;
+  }
+
+  /** Starts node `id` again on its data and ports, and waits until it is back in the cluster. */
+  async restart(id: number): Promise<void> {
+    const node = this.node(id);
+    await this.kill(id);
+    await this.launch(node);
+    await this.waitForBrokers(this.nodes.length);
+  }
+
+  /** Freezes node `id` (SIGSTOP): its connections stay open and nothing answers. */
+  pause(id: number): void {
+    this.node(id).child?.kill('SIGSTOP');
+  }
+
+  resume(id: number): void {
+    this.node(id).child?.kill('SIGCONT');
+  }
+
+  async killAll(): Promise<void> {
+    await Promise.all(this.nodes.map((node) => this.kill(node.id)));
+  }
+
+  /** Starts every node that is not running, and waits until the whole cluster is back. */
+  async restartAll(): Promise<void> {
+    await Promise.all(
+      this.nodes.filter((node) => !this.running(node)).map((node) => this.launch(node)),
+    );
+    await this.waitForBrokers(this.nodes.length);
+  }
+
+  pid(id: number): number | undefined {
+    return this.node(id).child?.pid;
+  }
+
+  /** Kills every node and removes the data of a temporary cluster. */
+  async stop(options: { keepLogs?: boolean } = {}): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.killAll();
+    if (this.ownsDir && !options.keepLogs) rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private node(id: number): KafkaNode {
+    const node = this.nodes.find((n) => n.id === id);
+    if (!node) throw new Error(`Kafka: no node ${id} (the cluster has ${this.nodes.length})`);
+    return node;
+  }
+
+  private running(node: KafkaNode): boolean {
+    return !!node.child && node.child.exitCode === null && node.child.signalCode === null;
+  }
+
+  private async launch(node: KafkaNode): Promise<void> {
+    const logStart = existsSync(node.log) ? statSync(node.log).size : 0;
+    const out = openSync(node.log, 'a');
+    const java = [
+      javaBinary(),
+      `-Xms64m`,
+      `-Xmx${this.heapMb}m`,
+      '-XX:+UseSerialGC',
+      '-XX:MaxMetaspaceSize=160m',
+      '-Djava.awt.headless=true',
+      `-Dlog4j2.configurationFile=${join(this.dir, 'log4j2.properties')}`,
+      '-cp',
+      join(this.libs, '*'),
+      'kafka.Kafka',
+      node.config,
+    ];
+    // setpriv --pdeathsig: the JVM gets SIGKILL when the process that started it dies.
+    const [command, ...args] = existsSync('/usr/bin/setpriv')
+      ? ['/usr/bin/setpriv', '--pdeathsig', 'KILL', '--', ...java]
+      : java;
+    const child = spawn(command, args, { stdio: ['ignore', out, out] });
+    closeSync(out);
+    node.child = child;
+    node.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    const deadline = Date.now() + this.startTimeoutMs;
+    for (;;) {
+      if (!this.running(node)) {
+        throw new Error(
+          `Kafka node ${node.id} (port ${node.port}) exited (${child.exitCode ?? child.signalCode}) before it started; its log: ${node.log}\n${tail(node.log, logStart)}`,
+        );
+      }
+      if (readFileSync(node.log, 'utf8').slice(logStart).includes(STARTED)) return;
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`Kafka node ${node.id} did not start within ${this.startTimeoutMs} ms; its log: ${node.log}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /**
+   * Creates __consumer_offsets and waits until its coordinators answer, as on a cluster that has
+   * been running: the first group of a test should not meet a coordinator that is still loading.
+   */
+  private async warmUpGroupCoordinators(kafka: Kafka): Promise<void> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await retryRetriable(
+        'the group coordinator',
+        () => admin.fetchOffsets({ groupId: 'fenx-kafka-launcher', topics: [] }),
+        { timeoutMs: this.startTimeoutMs },
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Waits until `count` brokers are registered and unfenced, as a client sees them. */
+  private async waitForBrokers(count: number): Promise<void> {
+    const kafka = createKafka(this.settings('fenx-kafka-launcher'), { logCreator: () => () => undefined });
+    const admin = kafka.admin();
+    const deadline = Date.now() + this.startTimeoutMs;
+    let last = '';
+    try {
+      await admin.connect();
+      for (;;) {
+        try {
+          const { brokers } = await admin.describeCluster();
+          if (brokers.length >= count) return;
+          last = `${brokers.length} of ${count} brokers registered`;
+        } catch (err) {
+          last = (err as Error).message;
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`Kafka cluster not ready within ${this.startTimeoutMs} ms (${last}); logs: ${this.logs.join(', ')}`);
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+}
+
+function tail(file: string, from: number): string {
+  try {
+    return readFileSync(file, 'utf8').slice(from).split('\n').slice(-15).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+async function formatStorage(libs: string, node: KafkaNode, clusterId: string, dir: string): Promise<void> {
+  const child = spawn(
+    javaBinary(),
+    [
+      '-Xmx128m',
+      '-XX:+UseSerialGC',
+      `-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`,
+      '-cp',
+      join(libs, '*'),
+      'kafka.tools.StorageTool',
+      'format',
+      '--cluster-id',
+      clusterId,
+      '--config',
+      node.config,
+      '--ignore-formatted',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) {
+    throw new Error(`Kafka: formatting the storage of node ${node.id} failed (exit ${code}): ${output.slice(-2000)}`);
+  }
+}
