@@ -4,9 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# librdkafka-dev + gcc: the dev broker (librdkafka's mock cluster); prometheus-pushgateway: the
-# scheduled jobs' metrics in tests; prometheus: promtool, which checks and unit-tests the alert rules.
-packages=(librdkafka-dev gcc libc6-dev prometheus-pushgateway prometheus)
+# prometheus-pushgateway: the scheduled jobs' metrics in tests; prometheus: promtool, which checks and
+# unit-tests the alert rules; a Java 17+ runtime and Maven: Apache Kafka, fetched from Maven Central
+# (tools/kafka), when the machine has neither.
+packages=(prometheus-pushgateway prometheus)
+command -v java >/dev/null || packages+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null || packages+=(maven)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -29,4 +32,8 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-bash tools/dev-broker/build.sh
+# kafkajs carries the fixes in patches/ (applied by npm ci's postinstall; again here for an older install).
+node_modules/.bin/patch-package >/dev/null
+
+# Apache Kafka for npm start, the tests, the soak and the benchmarks (a warm cache stays offline).
+bash tools/kafka/fetch.sh >/dev/null

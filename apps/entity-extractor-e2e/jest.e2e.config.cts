@@ -1,4 +1,4 @@
-// End-to-end tier: the built entity extractor and FenX simulator as processes, the dev broker over TCP.
+// End-to-end tier: the built entity extractor and FenX simulator as processes, Apache Kafka over TCP.
 module.exports = {
   displayName: 'entity-extractor-e2e',
   preset: '../../jest.preset.js',

@@ -1,4 +1,4 @@
-// Integration tier: the CLI against the built FenX simulator over HTTP and the dev broker over TCP.
+// Integration tier: the CLI against the built FenX simulator over HTTP and Apache Kafka over TCP.
 const unit = require('./jest.config.cts');
 
 module.exports = {

@@ -1,4 +1,4 @@
-// End-to-end tier: the built journey-extractor and FenX simulator as processes, the dev broker, a Pushgateway.
+// End-to-end tier: the built journey-extractor and FenX simulator as processes, Apache Kafka (3 KRaft nodes), a Pushgateway.
 module.exports = {
   displayName: 'journey-extractor-e2e',
   preset: '../../jest.preset.js',

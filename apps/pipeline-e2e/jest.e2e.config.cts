@@ -1,4 +1,4 @@
-// End-to-end tier: the whole pipeline (simulator, radar, both extractors, lake-sink) as processes on the dev broker.
+// End-to-end tier: the whole pipeline (simulator, radar, both extractors, lake-sink) as processes on Apache Kafka.
 module.exports = {
   displayName: 'pipeline-e2e',
   preset: '../../jest.preset.js',

@@ -1,4 +1,4 @@
-// End-to-end tier: the built radar and the FenX simulator as processes, the dev broker.
+// End-to-end tier: the built radar and the FenX simulator as processes, Apache Kafka.
 module.exports = {
   displayName: 'radar-e2e',
   preset: '../../jest.preset.js',

@@ -1,4 +1,4 @@
-// Integration tier: *.int.spec.ts against real processes (the dev broker over TCP, the FenX simulator).
+// Integration tier: *.int.spec.ts against real processes (Apache Kafka over TCP, the FenX simulator).
 const unit = require('./jest.config.cts');
 
 module.exports = {

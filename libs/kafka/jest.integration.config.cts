@@ -1,4 +1,4 @@
-// Integration tier: *.int.spec.ts against real processes (the dev broker over TCP).
+// Integration tier: *.int.spec.ts against real processes (Apache Kafka over TCP).
 const unit = require('./jest.config.cts');
 
 module.exports = {

@@ -1,7 +1,9 @@
-// `npm start`: the whole pipeline on this machine with embedded defaults: the dev broker, then
-// every app of the stack that exists, built once and run as separate processes. Ctrl-C stops all.
+// `npm start`: the whole pipeline on this machine with embedded defaults: Apache Kafka (one KRaft
+// node on localhost:9092, or KAFKA_LOCAL_PORT), then every app of the stack that exists, built once
+// and run as separate processes with their production Kafka settings (the apps create the manifest
+// topics). Ctrl-C stops all.
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { workspaceRoot } from '@nx/devkit';
@@ -73,16 +75,22 @@ async function main(): Promise<void> {
     if (build.status !== 0) throw new Error('build failed');
   }
 
+  const kafkaDir = join(workspaceRoot, '.dev', 'kafka');
+  rmSync(kafkaDir, { recursive: true, force: true });
+  const started = Date.now();
   broker = await KafkaCluster.start({
-    brokers: 3,
+    brokers: 1,
+    port: Number(process.env['KAFKA_LOCAL_PORT'] ?? 9092),
+    dir: kafkaDir,
+    topics: [],
     stateFile: join(workspaceRoot, '.dev', 'broker.json'),
   });
-  console.log(`dev broker: ${broker.bootstrap.join(',')} (control ${broker.control})`);
+  console.log(`Apache Kafka: ${broker.bootstrap.join(',')} (started in ${Date.now() - started} ms, logs in ${kafkaDir})`);
   const env = broker.env();
   for (const app of apps) children.push(startApp(app, env));
 
   console.log('\nfenx-pipeline is running locally:');
-  console.log(`  Kafka (dev broker)  ${broker.bootstrap.join(',')}`);
+  console.log(`  Apache Kafka        ${broker.bootstrap.join(',')}  (one KRaft node; ${kafkaDir})`);
   for (const app of apps) console.log(`  ${app.name.padEnd(19)} ${app.describe}`);
   console.log('Ctrl-C stops everything.\n');
 }

@@ -1,6 +1,6 @@
 import baseConfig from '../../eslint.config.mjs';
 
-// A developer tool: it drives test infrastructure (the dev broker, built apps) and prints to the terminal.
+// A developer tool: it drives test infrastructure (a Kafka cluster, built apps) and prints to the terminal.
 export default [
   ...baseConfig,
   {

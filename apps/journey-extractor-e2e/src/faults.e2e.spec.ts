@@ -87,9 +87,9 @@ describe('journey-extractor continuous under FenX faults and a broker outage', (
     const [app] = h.apps;
     // Wait for the extractor to be writing this activity, then take the cluster away for a while.
     await waitFor(async () => (await h.details()).length > before, { timeoutMs: 60000, what: 'new details' });
-    await h.broker.allBrokers('down');
+    await h.broker.killAll();
     await new Promise((r) => setTimeout(r, 4000)); // the outage itself, not a wait for a condition
-    await h.broker.allBrokers('up');
+    await h.broker.restartAll();
     expect(app.running).toBe(true);
     const url = `http://127.0.0.1:${(app.options.env ?? {})['EXTRACTOR_PORT']}`;
     const [metrics] = await converged(url, deleted);

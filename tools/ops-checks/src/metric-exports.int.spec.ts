@@ -15,7 +15,7 @@ import { ContractMetric, isDefaultProcessMetric, loadMetricsContract } from './l
 import { metricNamesIn } from './lib/promql-names';
 import { loadAlertRules } from './lib/rules';
 
-/** What an app needs to start: a free port, the dev broker's and the simulator's settings. */
+/** What an app needs to start: a free port, Apache Kafka's and the simulator's settings. */
 interface StartContext {
   port: number;
   kafka: Record<string, string>;

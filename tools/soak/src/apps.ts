@@ -1,13 +1,10 @@
 import { pipelineApps } from '@fenx/testing';
 import type { SoakApp, SoakPorts } from './soak';
 
-/**
- * The soak's topics have 48 partitions and the dev broker answers a fetch with one produce call's records
- * per partition, so the consumers take many partitions at a time (each app reads only its own setting).
- */
+/** The consumers take several of a topic's 12 partitions at a time (each app reads only its own setting). */
 const BUSY_TOPIC_SETTINGS = {
-  EXTRACTOR_PARTITIONS_CONCURRENTLY: '16',
-  LAKE_SINK_PARTITIONS_CONCURRENTLY: '16',
+  EXTRACTOR_PARTITIONS_CONCURRENTLY: '4',
+  LAKE_SINK_PARTITIONS_CONCURRENTLY: '4',
 };
 
 /**

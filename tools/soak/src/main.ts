@@ -17,11 +17,6 @@ async function main(): Promise<void> {
     .option('--extra-faults <n>', 'faults beyond one of each kind', '4')
     .option('--fuzz <n>', 'fuzz requests sent to radar', '3000')
     .option('--malformed <n>', 'malformed records written into topic 1', '200')
-    .option(
-      '--topic1-partitions <n>',
-      'topic-1 partitions on the dev broker (it keeps 5 MB per partition)',
-      '192',
-    )
     .option('--converge-timeout <ms>', 'how long to wait for a complete end state', '3600000')
     .option('--json <file>', 'write the whole result as JSON')
     .option('--docs', 'write the figures into docs/reliability.md')
@@ -36,7 +31,6 @@ async function main(): Promise<void> {
     extraFaults: num('extraFaults'),
     fuzzRequests: num('fuzz'),
     malformedRecords: num('malformed'),
-    topic1Partitions: num('topic1Partitions'),
     convergeTimeoutMs: num('convergeTimeout'),
     apps: soakApps,
     log: (line) => console.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}`),

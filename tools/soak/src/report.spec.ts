@@ -53,7 +53,7 @@ describe('renderReport', () => {
     const md = renderReport(result);
     expect(md).toContain('seed 42: **FAILED** in 61 s');
     expect(md).toContain('| lost (delivered, not in topic 1) | 0 |');
-    expect(md).toContain('| topic-1 partitions on the dev broker | 48 |');
+    expect(md).toContain("| Kafka | Apache Kafka, 3 KRaft nodes, the manifest's topics |");
     expect(md).toContain('| duplicates in topic 1 | 10 |');
     expect(md).toContain('| journeys with their latest state | 49 / 50 |');
     expect(md).toContain('| time to converge after the last fault | 4.2 s |');
@@ -61,7 +61,7 @@ describe('renderReport', () => {
     expect(md).toContain('| fenx.journey-extractor.dead-letter.v1 | value is not JSON | 5 |');
     expect(md).toContain('| radar | 120 |');
     expect(md).toContain(
-      "| `fenx.entity.details.v1` records dropped by the dev broker's 5 MB-per-partition retention (seen live before) | 812 |",
+      "| `fenx.entity.details.v1` records deleted by retention before the end check (seen live before) | 812 |",
     );
     expect(md).toContain('- journeys j1: expected present etag "a", found no record');
   });

@@ -14,13 +14,13 @@ export function renderReport(r: SoakResult): string {
     '| figure | value |',
     '| --- | --- |',
     `| notifications delivered by FenX (distinct) | ${n(e.delivered)} |`,
-    `| topic-1 partitions on the dev broker | ${r.options.topic1Partitions ?? 48} |`,
+    '| Kafka | Apache Kafka, 3 KRaft nodes, the manifest\'s topics |',
     `| topic-1 records from webhooks | ${n(e.topic1Records)} |`,
     `| lost (delivered, not in topic 1) | ${n(e.lost.length)} |`,
     `| duplicates in topic 1 | ${n(e.duplicates)} |`,
     ...Object.entries(r.droppedByRetention).map(
       ([topic, count]) =>
-        `| \`${topic}\` records dropped by the dev broker's 5 MB-per-partition retention (seen live before) | ${n(count)} |`,
+        `| \`${topic}\` records deleted by retention before the end check (seen live before) | ${n(count)} |`,
     ),
     `| journeys with their latest state | ${n(e.journeys.upToDate)} / ${n(e.journeys.expected)} |`,
     `| entities with their latest verified version | ${n(e.entities.upToDate)} / ${n(e.entities.expected)} |`,

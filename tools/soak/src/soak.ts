@@ -37,12 +37,6 @@ export interface SoakOptions {
   fuzzRequests: number;
   /** Malformed records written straight into topic 1 for the extractors. */
   malformedRecords: number;
-  /**
-   * Partitions of topic 1 on the dev broker (48 unless given). The dev broker keeps 5 MB per partition:
-   * a partition holding a busy entity's thousands of events needs the rest of the traffic spread thinly
-   * enough that nothing is dropped before the extractors read it.
-   */
-  topic1Partitions?: number;
   /** Gives up converging after this long once the last fault was undone. */
   convergeTimeoutMs: number;
   /** The apps, given the broker's settings, the simulator's URL and free ports. */
@@ -86,7 +80,7 @@ export interface SoakResult {
   malformed: { written: number; deadLettered: number };
   peakRssMb: Record<string, number>;
   /**
-   * Records the dev broker's size retention dropped during the run, per topic (topic 1 and the
+   * Records retention deleted during the run, per topic (topic 1 and the
    * detail topics; the live tails saw them before).
    */
   droppedByRetention: Record<string, number>;
@@ -124,20 +118,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const log = options.log ?? (() => undefined);
   const started = Date.now();
   const random = seededRandom(options.seed ^ 0x5eed);
-  // The dev broker keeps at most 5 MB per partition (older records are dropped, as retention would);
-  // more partitions for the busy topics keep a whole burst in it.
-  const broker = await KafkaCluster.start({
-    brokers: 3,
-    topics: TOPIC_MANIFEST.map((t) => ({
-      ...t,
-      partitions:
-        t.name === TOPICS.webhookEvents.name
-          ? (options.topic1Partitions ?? 48)
-          : BUSY_TOPICS.includes(t.name)
-            ? 48
-            : t.partitions,
-    })),
-  });
+  // Three KRaft nodes; the manifest's topics as production has them.
+  const broker = await KafkaCluster.start({ brokers: 3 });
   const lakeDir = mkdtempSync(join(tmpdir(), 'soak-lake-'));
   const kafkaEnv = broker.env();
   const kafka = createKafka(broker.settings(), { logCreator: () => () => undefined });
@@ -353,7 +335,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         faultKinds: options.faultKinds,
         fuzzRequests: options.fuzzRequests,
         malformedRecords: options.malformedRecords,
-        topic1Partitions: options.topic1Partitions,
         convergeTimeoutMs: options.convergeTimeoutMs,
       },
       startedAt: new Date(started).toISOString(),

@@ -68,7 +68,7 @@ export interface TopicRecord {
   offset: string;
 }
 
-/** A dev broker, the simulator delivering webhooks to a `TestReceiver`, and ways to run the extractor. */
+/** Apache Kafka, the simulator delivering webhooks to a `TestReceiver`, and ways to run the extractor. */
 export class Harness {
   readonly apps: AppProcess[] = [];
   client!: FenxClient;

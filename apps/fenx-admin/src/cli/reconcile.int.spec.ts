@@ -11,7 +11,7 @@ import { SIMULATOR_DEFAULTS, SimulatorProcess, startSimulator } from '@fenx/test
 import { cli, fenxEnv } from '../test/cli-harness';
 import { readToEnd, ReadRecord } from './topic-reader';
 
-describe('fenx-admin reconcile, against the simulator and the dev broker', () => {
+describe('fenx-admin reconcile, against the simulator and Apache Kafka', () => {
   let sim: SimulatorProcess;
   let broker: KafkaCluster;
   let env: Record<string, string>;

@@ -48,7 +48,7 @@ export async function readTopicToEnd(kafka: Kafka, topic: string) {
     .sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
 }
 
-/** The dev broker, the FenX simulator (manual generator) and helpers to feed and check the extractor. */
+/** Apache Kafka, the FenX simulator (manual generator) and helpers to feed and check the extractor. */
 export class Harness {
   private fedOffset = 0;
   readonly apps: AppProcess[] = [];

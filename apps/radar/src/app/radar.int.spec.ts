@@ -237,4 +237,56 @@ describe.each(HTTP_PLATFORMS)('radar on %s against Apache Kafka', (platform) => 
     const stored = new Set((await events()).map((e) => e.event.body));
     expect(stored.has(body)).toBe(true);
   }, 120000);
+
+  it('answers 503 within its bound while two of three brokers are down (acks=all cannot be met), 200 again once one is back', async () => {
+    await broker.kill(2);
+    await broker.kill(3);
+    const answers: { body: string; status: number; ms: number }[] = [];
+    try {
+      for (let i = 0; i < 3; i++) {
+        const { body } = notification();
+        const started = Date.now();
+        const status = (await signed(body)).status;
+        answers.push({ body, status, ms: Date.now() - started });
+      }
+      expect(answers.map((a) => a.status)).toEqual([503, 503, 503]);
+      // Bounded by RADAR_KAFKA_ACK_TIMEOUT_MS (1.5 s) plus its own work: it never waits on Kafka's retries.
+      expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(6000);
+    } finally {
+      await broker.restart(2);
+    }
+    const { body } = notification();
+    await waitFor(async () => (await signed(body)).status === 200, {
+      timeoutMs: 60000,
+      intervalMs: 500,
+      what: 'radar answering 200 with two brokers up',
+    });
+    await broker.restart(3);
+    const stored = new Set((await events()).map((e) => e.event.body));
+    expect(stored.has(body)).toBe(true);
+  }, 120000);
+
+  it('with a broker frozen (SIGSTOP): every 200 is stored, and 200s come back while it is still frozen and after SIGCONT', async () => {
+    broker.pause(1);
+    const answered: { body: string; status: number }[] = [];
+    const send = async () => {
+      const { body } = notification();
+      answered.push({ body, status: (await signed(body)).status });
+      return answered[answered.length - 1].status;
+    };
+    try {
+      // The leaders move off the frozen node once the controller stops hearing from it.
+      await waitFor(async () => (await send()) === 200 && (await send()) === 200, {
+        timeoutMs: 60000,
+        intervalMs: 200,
+        what: 'two 200s in a row with broker 1 frozen',
+      });
+    } finally {
+      broker.resume(1);
+    }
+    await waitFor(async () => (await send()) === 200, { timeoutMs: 60000, what: 'a 200 after SIGCONT' });
+    expect(answered.every((a) => a.status === 200 || a.status === 503)).toBe(true);
+    const stored = new Set((await events()).map((e) => e.event.body));
+    expect(answered.filter((a) => a.status === 200 && !stored.has(a.body))).toEqual([]);
+  }, 120000);
 });

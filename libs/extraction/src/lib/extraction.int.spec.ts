@@ -29,7 +29,7 @@ interface Read {
   headers: Record<string, string>;
 }
 
-describe('extraction over the dev broker', () => {
+describe('extraction over Apache Kafka', () => {
   let broker: KafkaCluster;
   let kafka: Kafka;
   let producer: KafkaProducer;

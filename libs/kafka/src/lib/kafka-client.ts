@@ -15,7 +15,7 @@ import {
 } from 'kafkajs';
 import { applyKafkajsFixes } from './kafkajs-fixes';
 import { retryRetriable } from './retriable';
-import { KafkaSettings } from './kafka-settings';
+import { KafkaSettings, kafkaTlsOptions } from './kafka-settings';
 import { TopicSpec } from './topics';
 
 export interface KafkaClientOptions {
@@ -31,7 +31,7 @@ export function createKafka(settings: KafkaSettings, options: KafkaClientOptions
     brokers: settings.brokers,
     connectionTimeout: settings.connectionTimeoutMs,
     requestTimeout: settings.requestTimeoutMs,
-    ssl: settings.ssl,
+    ssl: kafkaTlsOptions(settings),
     sasl: settings.sasl as SASLOptions | undefined,
     logCreator: options.logCreator,
   };

@@ -14,7 +14,7 @@ describe('Kafka settings', () => {
     expect(settings.sasl).toBeUndefined();
   });
 
-  it('switches the production settings off for the dev broker', () => {
+  it('switches idempotence and topic creation off when told to', () => {
     const settings = kafkaSettingsFrom(
       validateEnv(KafkaEnv, {
         KAFKA_BROKERS: '127.0.0.1:4001,127.0.0.1:4002',

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { EnvBoolean, EnvList, EnvNumber } from '@fenx/config';
 import {
   ArrayNotEmpty,
@@ -29,12 +30,12 @@ export class KafkaEnv {
   @IsIn(['all', 'leader'])
   KAFKA_ACKS: 'all' | 'leader' = 'all';
 
-  /** Idempotent producer (needs a broker with a controller; the dev broker has none). */
+  /** Idempotent producer: a retried produce call is stored once (on by default; MSK and Apache Kafka have it). */
   @IsBoolean()
   @EnvBoolean()
   KAFKA_IDEMPOTENT = true;
 
-  /** Create missing manifest topics at start-up (the dev broker cannot; its launcher does). */
+  /** Create missing manifest topics at start-up, and refuse to start on existing ones that differ from the manifest. */
   @IsBoolean()
   @EnvBoolean()
   KAFKA_CREATE_TOPICS = true;
@@ -55,9 +56,25 @@ export class KafkaEnv {
   @EnvNumber()
   KAFKA_REQUEST_TIMEOUT_MS = 30000;
 
+  /** TLS to the brokers (MSK: on). With no CA file, the system's trusted CAs verify the brokers. */
   @IsBoolean()
   @EnvBoolean()
   KAFKA_SSL = false;
+
+  /** PEM file of the CA(s) that signed the brokers' certificates (a private CA, as at most banks). */
+  @IsOptional()
+  @IsString()
+  KAFKA_SSL_CA_FILE?: string;
+
+  /** PEM client certificate for mutual TLS (MSK's TLS client authentication); needs KAFKA_SSL_KEY_FILE. */
+  @ValidateIf((env: KafkaEnv) => env.KAFKA_SSL_KEY_FILE !== undefined)
+  @IsString({ message: 'KAFKA_SSL_CERT_FILE must be set with KAFKA_SSL_KEY_FILE' })
+  KAFKA_SSL_CERT_FILE?: string;
+
+  /** PEM private key of KAFKA_SSL_CERT_FILE. */
+  @ValidateIf((env: KafkaEnv) => env.KAFKA_SSL_CERT_FILE !== undefined)
+  @IsString({ message: 'KAFKA_SSL_KEY_FILE must be set with KAFKA_SSL_CERT_FILE' })
+  KAFKA_SSL_KEY_FILE?: string;
 
   @IsOptional()
   @IsIn(['plain', 'scram-sha-256', 'scram-sha-512'])
@@ -82,6 +99,8 @@ export interface KafkaSettings {
   connectionTimeoutMs: number;
   requestTimeoutMs: number;
   ssl: boolean;
+  /** PEM files for TLS (read when the client is built); unset: the system's CAs, no client certificate. */
+  tls?: { caFile?: string; certFile?: string; keyFile?: string };
   sasl?: {
     mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
     username: string;
@@ -100,6 +119,10 @@ export function kafkaSettingsFrom(env: KafkaEnv): KafkaSettings {
     connectionTimeoutMs: env.KAFKA_CONNECTION_TIMEOUT_MS,
     requestTimeoutMs: env.KAFKA_REQUEST_TIMEOUT_MS,
     ssl: env.KAFKA_SSL,
+    tls:
+      env.KAFKA_SSL_CA_FILE || env.KAFKA_SSL_CERT_FILE
+        ? { caFile: env.KAFKA_SSL_CA_FILE, certFile: env.KAFKA_SSL_CERT_FILE, keyFile: env.KAFKA_SSL_KEY_FILE }
+        : undefined,
     sasl:
       env.KAFKA_SASL_MECHANISM && env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD
         ? {
@@ -109,4 +132,52 @@ export function kafkaSettingsFrom(env: KafkaEnv): KafkaSettings {
           }
         : undefined,
   };
+}
+
+/**
+ * The TLS options of a client: the PEM files of the settings, read now, each failure naming its
+ * setting. `false` when TLS is off.
+ */
+export function kafkaTlsOptions(settings: KafkaSettings): false | { ca?: string[]; cert?: string; key?: string } {
+  if (!settings.ssl) return false;
+  const read = (setting: string, file: string | undefined): string | undefined => {
+    if (file === undefined) return undefined;
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new Error(`${setting}=${file} cannot be read: ${(err as Error).message}`);
+    }
+  };
+  const ca = read('KAFKA_SSL_CA_FILE', settings.tls?.caFile);
+  return {
+    ...(ca !== undefined ? { ca: [ca] } : {}),
+    cert: read('KAFKA_SSL_CERT_FILE', settings.tls?.certFile),
+    key: read('KAFKA_SSL_KEY_FILE', settings.tls?.keyFile),
+  };
+}
+
+/**
+ * Says which setting a failure to reach or enter the cluster points at (a refused password, a
+ * broker certificate the CA file does not vouch for, TLS against a plaintext port), or undefined
+ * when it is none of those. Apps log it and exit, rather than retrying a setting that cannot work.
+ */
+export function kafkaSettingProblem(settings: KafkaSettings, error: unknown): string | undefined {
+  const text = `${(error as { name?: string })?.name ?? ''} ${(error as Error)?.message ?? String(error)} ${String(
+    (error as { cause?: unknown })?.cause ?? '',
+  )}`;
+  if (/SASL|authentication failed|Authentication failed/i.test(text) && settings.sasl) {
+    return `Kafka refused the credentials of KAFKA_SASL_USERNAME=${settings.sasl.username} (KAFKA_SASL_MECHANISM=${settings.sasl.mechanism}): check KAFKA_SASL_PASSWORD (${(error as Error).message})`;
+  }
+  if (/certificate|self[- ]signed|unable to verify|UNABLE_TO_VERIFY|CERT_|DEPTH_ZERO/i.test(text)) {
+    return `the brokers' TLS certificate is not trusted: ${
+      settings.tls?.caFile ? `KAFKA_SSL_CA_FILE=${settings.tls.caFile} did not sign it` : 'set KAFKA_SSL_CA_FILE to the CA that signed it'
+    } (${(error as Error).message})`;
+  }
+  if (/wrong version number|WRONG_VERSION_NUMBER|packet length too long/i.test(text) && settings.ssl) {
+    return `KAFKA_SSL=true but the brokers at KAFKA_BROKERS=${settings.brokers.join(',')} do not speak TLS there (${(error as Error).message})`;
+  }
+  if (/authoriz/i.test(text)) {
+    return `Kafka denied this principal${settings.sasl ? ` (KAFKA_SASL_USERNAME=${settings.sasl.username})` : ''} an operation its ACLs do not allow (${(error as Error).message})`;
+  }
+  return undefined;
 }

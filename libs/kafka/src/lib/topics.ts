@@ -1,4 +1,4 @@
-/** One Kafka topic as the pipeline needs it: the single source for creation, the dev broker and docker/. */
+/** One Kafka topic as the pipeline needs it: the single source for creation (apps, the test cluster) and docker/. */
 export interface TopicSpec {
   readonly name: string;
   readonly partitions: number;

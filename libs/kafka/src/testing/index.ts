@@ -1,2 +1,1 @@
-export * from './dev-broker';
 export * from './kafka-cluster';

@@ -20,11 +20,17 @@ export interface KafkaClusterOptions {
   dir?: string;
   /** Fixed client port of node 1 (node i gets port + i - 1); free ports by default. */
   port?: number;
-  /** Where to write `{bootstrap, pids, logs}` for other processes (e.g. `.dev/broker.json`). */
+  /** Where to write `{bootstrap, nodes, pids, logs}` for other processes (e.g. `.dev/broker.json`). */
   stateFile?: string;
   /** Maximum heap of each node, in MB. */
   heapMb?: number;
   startTimeoutMs?: number;
+  /**
+   * A secured cluster: one SASL_SSL listener (SCRAM-SHA-512 over TLS, certificates made with openssl at
+   * start) for clients and replication, StandardAuthorizer ACLs (nothing allowed without one), and these
+   * SCRAM users besides `admin` (a super user: the launcher's own).
+   */
+  security?: { users: Record<string, string> };
   /** Extra broker properties, applied to every node after the defaults. */
   brokerConfig?: Record<string, string | number | boolean>;
 }
@@ -118,6 +124,7 @@ export class KafkaCluster {
     readonly dir: string,
     private readonly ownsDir: boolean,
     private readonly startTimeoutMs: number,
+    private readonly security?: ClusterSecurity,
   ) {}
 
   static async start(options: KafkaClusterOptions = {}): Promise<KafkaCluster> {
@@ -144,6 +151,8 @@ export class KafkaCluster {
       log: join(dir, `node-${i + 1}`, 'kafka.log'),
     }));
     const voters = nodes.map((node) => `${node.id}@127.0.0.1:${node.controllerPort}`).join(',');
+    const security = options.security ? makeSecurity(dir, options.security.users) : undefined;
+    const clientListener = security ? 'SASL_SSL' : 'PLAINTEXT';
     const replicas = Math.min(3, n);
     const minIsr = Math.min(2, n);
     writeFileSync(join(dir, 'log4j2.properties'), LOG4J2);
@@ -155,11 +164,12 @@ export class KafkaCluster {
           'process.roles': 'broker,controller',
           'node.id': node.id,
           'controller.quorum.voters': voters,
-          listeners: `PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
-          'advertised.listeners': `PLAINTEXT://127.0.0.1:${node.port}`,
+          listeners: `${clientListener}://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
+          'advertised.listeners': `${clientListener}://127.0.0.1:${node.port}`,
           'controller.listener.names': 'CONTROLLER',
-          'inter.broker.listener.name': 'PLAINTEXT',
-          'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+          'inter.broker.listener.name': clientListener,
+          'listener.security.protocol.map': `${clientListener}:${clientListener},CONTROLLER:PLAINTEXT`,
+          ...(security ? securityProperties(security) : {}),
           'log.dirs': join(dirname(node.config), 'data'),
           // As in production: every write on min.insync.replicas of 3, never an out-of-sync leader.
           'default.replication.factor': replicas,
@@ -192,9 +202,17 @@ export class KafkaCluster {
     }
 
     const clusterId = randomBytes(16).toString('base64url');
-    await Promise.all(nodes.map((node) => formatStorage(libs, node, clusterId, dir)));
+    await Promise.all(nodes.map((node) => formatStorage(libs, node, clusterId, dir, security)));
 
-    const cluster = new KafkaCluster(nodes, libs, options.heapMb ?? 384, dir, ownsDir, options.startTimeoutMs ?? 90000);
+    const cluster = new KafkaCluster(
+      nodes,
+      libs,
+      options.heapMb ?? 384,
+      dir,
+      ownsDir,
+      options.startTimeoutMs ?? 90000,
+      security,
+    );
     try {
       await Promise.all(nodes.map((node) => cluster.launch(node)));
       await cluster.waitForBrokers(n);
@@ -213,6 +231,7 @@ export class KafkaCluster {
         options.stateFile,
         JSON.stringify({
           bootstrap: cluster.bootstrap.join(','),
+          nodes: n,
           pids: nodes.map((node) => node.child?.pid),
           logs: nodes.map((node) => node.log),
         }),
@@ -234,8 +253,11 @@ export class KafkaCluster {
     return this.nodes.map((node) => node.log);
   }
 
-  /** Client settings for this cluster: the production ones (idempotent producer, acks=all, topic creation). */
-  settings(clientId = 'fenx-pipeline-test'): KafkaSettings {
+  /**
+   * Client settings for this cluster: the production ones (idempotent producer, acks=all, topic
+   * creation). On a secured cluster: SASL_SSL as `user` (`admin` by default) with the cluster's CA.
+   */
+  settings(clientId = 'fenx-pipeline-test', user = 'admin'): KafkaSettings {
     return {
       brokers: this.bootstrap,
       clientId,
@@ -245,16 +267,44 @@ export class KafkaCluster {
       replicationFactor: Math.min(3, this.nodes.length),
       connectionTimeoutMs: 3000,
       requestTimeoutMs: 30000,
-      ssl: false,
+      ssl: !!this.security,
+      ...(this.security
+        ? {
+            tls: { caFile: this.security.caFile },
+            sasl: { mechanism: 'scram-sha-512' as const, username: user, password: this.password(user) },
+          }
+        : {}),
     };
   }
 
   /** Environment variables that point an app at this cluster (everything else: the production defaults). */
-  env(): Record<string, string> {
+  env(user = 'admin'): Record<string, string> {
     return {
       KAFKA_BROKERS: this.bootstrap.join(','),
       KAFKA_REPLICATION_FACTOR: String(Math.min(3, this.nodes.length)),
+      ...(this.security
+        ? {
+            KAFKA_SSL: 'true',
+            KAFKA_SSL_CA_FILE: this.security.caFile,
+            KAFKA_SASL_MECHANISM: 'scram-sha-512',
+            KAFKA_SASL_USERNAME: user,
+            KAFKA_SASL_PASSWORD: this.password(user),
+          }
+        : {}),
     };
+  }
+
+  /** PEM files of a secured cluster: its CA, a client certificate it signed, and a CA it does not trust. */
+  get tls(): { caFile: string; clientCertFile: string; clientKeyFile: string; otherCaFile: string } | undefined {
+    if (!this.security) return undefined;
+    const { caFile, clientCertFile, clientKeyFile, otherCaFile } = this.security;
+    return { caFile, clientCertFile, clientKeyFile, otherCaFile };
+  }
+
+  private password(user: string): string {
+    const password = this.security?.users[user];
+    if (password === undefined) throw new Error(`Kafka: no SCRAM user ${user} on this cluster`);
+    return password;
   }
 
   /** Kills node `id` with SIGKILL (no controlled shutdown) and waits until it is gone. */
@@ -410,7 +460,18 @@ function tail(file: string, from: number): string {
   }
 }
 
-async function formatStorage(libs: string, node: KafkaNode, clusterId: string, dir: string): Promise<void> {
+async function formatStorage(
+  libs: string,
+  node: KafkaNode,
+  clusterId: string,
+  dir: string,
+  security: ClusterSecurity | undefined,
+): Promise<void> {
+  // SCRAM credentials live in the cluster metadata: written at format time, before any broker runs.
+  const scram = Object.entries(security?.users ?? {}).flatMap(([name, password]) => [
+    '--add-scram',
+    `SCRAM-SHA-512=[name=${name},password=${password}]`,
+  ]);
   const child = spawn(
     javaBinary(),
     [
@@ -426,6 +487,7 @@ async function formatStorage(libs: string, node: KafkaNode, clusterId: string, d
       '--config',
       node.config,
       '--ignore-formatted',
+      ...scram,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -436,4 +498,69 @@ async function formatStorage(libs: string, node: KafkaNode, clusterId: string, d
   if (code !== 0) {
     throw new Error(`Kafka: formatting the storage of node ${node.id} failed (exit ${code}): ${output.slice(-2000)}`);
   }
+}
+
+interface ClusterSecurity {
+  users: Record<string, string>;
+  caFile: string;
+  keystoreFile: string;
+  clientCertFile: string;
+  clientKeyFile: string;
+  otherCaFile: string;
+}
+
+function openssl(dir: string, args: string[]): void {
+  const result = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+  if (result.error || result.status !== 0) {
+    throw new Error(
+      `Kafka: openssl ${args[0]} failed (${result.error?.message ?? `exit ${result.status}`}): ${result.stderr ?? ''} (Debian: apt-get install -y openssl)`,
+    );
+  }
+}
+
+/** A CA, a broker certificate for 127.0.0.1 and localhost, a client certificate, and an unrelated CA. */
+function makeSecurity(dir: string, users: Record<string, string>): ClusterSecurity {
+  const tls = join(dir, 'tls');
+  mkdirSync(tls, { recursive: true });
+  const ca = (name: string) =>
+    openssl(tls, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '7', '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.crt`]);
+  const signed = (name: string, subject: string, extensions: string) => {
+    openssl(tls, ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', subject, '-keyout', `${name}.key`, '-out', `${name}.csr`]);
+    writeFileSync(join(tls, `${name}.ext`), extensions);
+    openssl(tls, ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '7', '-extfile', `${name}.ext`, '-out', `${name}.crt`]);
+  };
+  ca('ca');
+  ca('other-ca');
+  signed('broker', '/CN=localhost', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n');
+  signed('client', '/CN=fenx-pipeline-client', 'extendedKeyUsage=clientAuth\n');
+  // Kafka reads a PEM keystore: the private key (PKCS#8) followed by its certificate.
+  const keystoreFile = join(tls, 'broker.pem');
+  writeFileSync(keystoreFile, readFileSync(join(tls, 'broker.key'), 'utf8') + readFileSync(join(tls, 'broker.crt'), 'utf8'));
+  return {
+    users: { admin: `admin-${randomBytes(6).toString('hex')}`, ...users },
+    caFile: join(tls, 'ca.crt'),
+    keystoreFile,
+    clientCertFile: join(tls, 'client.crt'),
+    clientKeyFile: join(tls, 'client.key'),
+    otherCaFile: join(tls, 'other-ca.crt'),
+  };
+}
+
+function securityProperties(security: ClusterSecurity): Record<string, string> {
+  const admin = security.users['admin'];
+  return {
+    'sasl.enabled.mechanisms': 'SCRAM-SHA-512',
+    'sasl.mechanism.inter.broker.protocol': 'SCRAM-SHA-512',
+    'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config': `org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="${admin}";`,
+    'ssl.keystore.type': 'PEM',
+    'ssl.keystore.location': security.keystoreFile,
+    'ssl.truststore.type': 'PEM',
+    'ssl.truststore.location': security.caFile,
+    // A client certificate is checked when one is presented (mutual TLS), not required.
+    'ssl.client.auth': 'requested',
+    'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    'allow.everyone.if.no.acl.found': 'false',
+    // admin: the launcher and the brokers among themselves; ANONYMOUS: the brokers on the controller listener.
+    'super.users': 'User:admin;User:ANONYMOUS',
+  };
 }
