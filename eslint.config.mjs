@@ -1,4 +1,9 @@
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import nx from '@nx/eslint-plugin';
+
+/** Each project lints with its own config (that spreads this one): paths below are from the workspace root. */
+const workspaceRoot = dirname(fileURLToPath(import.meta.url));
 
 /** What each kind of project may depend on. Apps are composition roots: nothing imports an app. */
 const typeConstraints = [
@@ -47,6 +52,14 @@ const typeConstraints = [
     onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contract', 'type:test-util'],
   },
 ];
+
+/** The Kafka client (kafkajs) is used inside libs/kafka only, so that replacing it changes one lib. */
+const kafkaClientMessage =
+  'kafkajs is used inside libs/kafka only: use @fenx/kafka (KafkaClient, readTopic, topicOffsets...).';
+const kafkaClientImports = {
+  paths: [{ name: 'kafkajs', message: kafkaClientMessage }],
+  patterns: [{ group: ['kafkajs/*'], message: kafkaClientMessage }],
+};
 
 /** Domains stay apart; shared code depends on shared code only. */
 const scopeConstraints = ['radar', 'journey', 'entity', 'lake', 'simulator', 'ops'].map((scope) => ({
@@ -119,6 +132,26 @@ export default [
         },
       ],
     },
+  },
+  {
+    // A rule of its own (not no-restricted-imports, which the blocks above and tools/soak set per
+    // file kind): a project's override of those cannot drop it.
+    files: ['**/*.ts', '**/*.cts', '**/*.mts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', kafkaClientImports] },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
+    rules: { 'no-restricted-imports': ['error', kafkaClientImports] },
+  },
+  {
+    basePath: workspaceRoot,
+    files: ['libs/kafka/**/*.ts', 'libs/kafka/**/*.cts', 'libs/kafka/**/*.mts'],
+    rules: { '@typescript-eslint/no-restricted-imports': 'off' },
+  },
+  {
+    basePath: workspaceRoot,
+    files: ['libs/kafka/**/*.js', 'libs/kafka/**/*.cjs', 'libs/kafka/**/*.mjs'],
+    rules: { 'no-restricted-imports': 'off' },
   },
   {
     // Command-line tools print to the terminal by design.

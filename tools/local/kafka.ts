@@ -16,14 +16,18 @@ async function main(args: string[]): Promise<void> {
     } catch {
       throw new Error(`No running Kafka (${stateFile} is missing): start one with npm run kafka`);
     }
-    console.log(`export KAFKA_BROKERS=${state.bootstrap} KAFKA_REPLICATION_FACTOR=${Math.min(3, state.nodes)}`);
+    console.log(
+      `export KAFKA_BROKERS=${state.bootstrap} KAFKA_REPLICATION_FACTOR=${Math.min(3, state.nodes)}`,
+    );
     return;
   }
   if (args.length > 0) throw new Error(`unknown argument ${args[0]}: npm run kafka [-- env]`);
   const nodes = Number(process.env['KAFKA_NODES'] ?? 3);
   const started = Date.now();
   const cluster = await KafkaCluster.start({ brokers: nodes, stateFile });
-  console.log(`Apache Kafka: ${nodes} KRaft node(s) at ${cluster.bootstrap.join(',')} (started in ${Date.now() - started} ms)`);
+  console.log(
+    `Apache Kafka: ${nodes} KRaft node(s) at ${cluster.bootstrap.join(',')} (started in ${Date.now() - started} ms)`,
+  );
   console.log(`  data and logs: ${cluster.dir}   state: ${stateFile}`);
   console.log(`  apps:          eval "$(npm run -s kafka -- env)"`);
   console.log('  Ctrl-C stops it.');

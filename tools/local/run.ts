@@ -85,7 +85,9 @@ async function main(): Promise<void> {
     topics: [],
     stateFile: join(workspaceRoot, '.dev', 'broker.json'),
   });
-  console.log(`Apache Kafka: ${broker.bootstrap.join(',')} (started in ${Date.now() - started} ms, logs in ${kafkaDir})`);
+  console.log(
+    `Apache Kafka: ${broker.bootstrap.join(',')} (started in ${Date.now() - started} ms, logs in ${kafkaDir})`,
+  );
   const env = broker.env();
   for (const app of apps) children.push(startApp(app, env));
 

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FenxClient, fenxClientSettings } from '@fenx/fenx-client';
+import { applyAcls, createKafka, PIPELINE_APPS, pipelineAcls, TOPIC_MANIFEST } from '@fenx/kafka';
 import { KafkaCluster } from '@fenx/kafka/testing';
 import { LakeSql } from '@fenx/lake-sql';
 import {
@@ -63,101 +65,130 @@ async function lakeProblems(lakeDir: string, truth: GroundTruth): Promise<string
   }
 }
 
-describe('the whole pipeline, from the simulator’s activity to the lake views', () => {
-  let broker: KafkaCluster;
-  let sim: SimulatorProcess;
-  let lakeDir: string;
-  const apps: AppProcess[] = [];
+/**
+ * On a plain cluster, and on a secured one as production runs it: SASL_SSL with a SCRAM principal per
+ * app, the production ACLs (`pipelineAcls`, nothing allowed without one) and the topics created
+ * beforehand by an admin, since no app may create them.
+ */
+const MODES = [
+  { name: 'plaintext, apps creating the topics', secure: false },
+  { name: 'SASL_SSL, one principal per app, the production ACLs', secure: true },
+];
 
-  beforeAll(async () => {
-    broker = await KafkaCluster.start({ brokers: 3 });
-    lakeDir = mkdtempSync(join(tmpdir(), 'pipeline-lake-'));
-    const ports: StackPorts = {
-      simulator: 0,
-      radar: await freePort(),
-      journeyExtractor: await freePort(),
-      entityExtractor: await freePort(),
-      lakeSink: await freePort(),
-    };
-    sim = await startSimulator({
-      SIM_AUTOSTART: 'false',
-      SIM_ENTITIES: '15',
-      SIM_WEBHOOK_URL: `http://127.0.0.1:${ports.radar}/webhooks/fenx`,
-      SIM_DELIVERY_WINDOW: '8',
+describe.each(MODES)(
+  'the whole pipeline, from the simulator’s activity to the lake views ($name)',
+  ({ secure }) => {
+    let broker: KafkaCluster;
+    let sim: SimulatorProcess;
+    let lakeDir: string;
+    const apps: AppProcess[] = [];
+
+    beforeAll(async () => {
+      broker = await KafkaCluster.start({
+        brokers: 3,
+        topics: secure ? TOPIC_MANIFEST : [],
+        security: secure
+          ? { users: Object.fromEntries(PIPELINE_APPS.map((app) => [app, `${app}-${randomUUID()}`])) }
+          : undefined,
+      });
+      if (secure) {
+        await applyAcls(
+          createKafka(broker.settings('acl-setup'), { logCreator: () => () => undefined }),
+          pipelineAcls(),
+        );
+      }
+      lakeDir = mkdtempSync(join(tmpdir(), 'pipeline-lake-'));
+      const ports: StackPorts = {
+        simulator: 0,
+        radar: await freePort(),
+        journeyExtractor: await freePort(),
+        entityExtractor: await freePort(),
+        lakeSink: await freePort(),
+      };
+      sim = await startSimulator({
+        SIM_AUTOSTART: 'false',
+        SIM_ENTITIES: '15',
+        SIM_WEBHOOK_URL: `http://127.0.0.1:${ports.radar}/webhooks/fenx`,
+        SIM_DELIVERY_WINDOW: '8',
+      });
+      for (const app of pipelineApps({ ports, simulatorUrl: sim.url, lakeDir }))
+        apps.push(
+          await AppProcess.start({
+            name: app.name,
+            args: app.args,
+            env: {
+              ...(secure ? { ...broker.env(app.name), KAFKA_CREATE_TOPICS: 'false' } : broker.env()),
+              ...app.env,
+              LOG_LEVEL: 'warn',
+            },
+            readyUrl: `http://127.0.0.1:${app.port}${app.readyPath}`,
+            readyTimeoutMs: 60000,
+          }),
+        );
+    }, 240000);
+
+    afterAll(async () => {
+      for (const app of apps.reverse()) await app.stop();
+      await sim?.stop();
+      await broker?.stop();
+      if (lakeDir) rmSync(lakeDir, { recursive: true, force: true });
     });
-    for (const app of pipelineApps({ ports, simulatorUrl: sim.url, lakeDir }))
-      apps.push(
-        await AppProcess.start({
-          name: app.name,
-          args: app.args,
-          env: { ...broker.env(), ...app.env, LOG_LEVEL: 'warn' },
-          readyUrl: `http://127.0.0.1:${app.port}${app.readyPath}`,
-          readyTimeoutMs: 60000,
+
+    it('every journey and entity of the ground truth is in the views with its latest state, and the task audit trail is FenX’s', async () => {
+      await sim.control.step(400);
+      await waitFor(
+        async () => {
+          const w = (await sim.control.groundTruth()).webhooks[0];
+          return w.queued === 0 && w.inFlight === 0 && w.retrying === 0;
+        },
+        { timeoutMs: 120000, what: 'the simulator delivered every notification to radar' },
+      );
+      const truth = await sim.control.groundTruth();
+      expect(truth.journeys.length).toBeGreaterThan(10);
+      let problems: string[] = [];
+      await waitFor(
+        async () => {
+          problems = await lakeProblems(lakeDir, truth);
+          return problems.length === 0;
+        },
+        { timeoutMs: 240000, intervalMs: 3000, what: 'the lake views to equal the ground truth' },
+      ).catch(() => undefined);
+      expect(problems).toEqual([]);
+
+      // The audit trail: every task start and completion FenX shows, at FenX's time, and nothing else.
+      const fenx = new FenxClient(
+        fenxClientSettings({
+          baseUrl: sim.url,
+          tenantId: SIMULATOR_DEFAULTS.tenantId,
+          clientId: SIMULATOR_DEFAULTS.clientId,
+          clientSecret: SIMULATOR_DEFAULTS.clientSecret,
         }),
       );
-  }, 240000);
-
-  afterAll(async () => {
-    for (const app of apps.reverse()) await app.stop();
-    await sim?.stop();
-    await broker?.stop();
-    if (lakeDir) rmSync(lakeDir, { recursive: true, force: true });
-  });
-
-  it('every journey and entity of the ground truth is in the views with its latest state, and the task audit trail is FenX’s', async () => {
-    await sim.control.step(400);
-    await waitFor(
-      async () => {
-        const w = (await sim.control.groundTruth()).webhooks[0];
-        return w.queued === 0 && w.inFlight === 0 && w.retrying === 0;
-      },
-      { timeoutMs: 120000, what: 'the simulator delivered every notification to radar' },
-    );
-    const truth = await sim.control.groundTruth();
-    expect(truth.journeys.length).toBeGreaterThan(10);
-    let problems: string[] = [];
-    await waitFor(
-      async () => {
-        problems = await lakeProblems(lakeDir, truth);
-        return problems.length === 0;
-      },
-      { timeoutMs: 240000, intervalMs: 3000, what: 'the lake views to equal the ground truth' },
-    ).catch(() => undefined);
-    expect(problems).toEqual([]);
-
-    // The audit trail: every task start and completion FenX shows, at FenX's time, and nothing else.
-    const fenx = new FenxClient(
-      fenxClientSettings({
-        baseUrl: sim.url,
-        tenantId: SIMULATOR_DEFAULTS.tenantId,
-        clientId: SIMULATOR_DEFAULTS.clientId,
-        clientSecret: SIMULATOR_DEFAULTS.clientSecret,
-      }),
-    );
-    const lake = await LakeSql.open(lakeDir);
-    try {
-      for (const j of truth.journeys.slice(0, 25)) {
-        const res = await fenx.getJourney(j.id);
-        if (res.status !== 'ok') throw new Error(`journey ${j.id}: ${res.status}`);
-        const expected = res.journey.stages
-          .flatMap((s) => s.processes ?? [])
-          .flatMap((p) => p.tasks ?? [])
-          .flatMap((t) => [
-            ...(t.started ? [`${t.id} started ${ms(t.started)}`] : []),
-            ...(t.completed ? [`${t.id} completed ${ms(t.completed)}`] : []),
-          ])
-          .sort();
-        const rows = await lake.query(
-          `SELECT task_id, change, changed_at FROM journey_tasks WHERE journey_id = '${j.id}' AND change IN ('started', 'completed')`,
-        );
-        const actual = rows
-          .map((r) => `${r['task_id']} ${r['change']} ${ms(r['changed_at'] as string)}`)
-          .sort();
-        expect({ journey: j.id, tasks: actual }).toEqual({ journey: j.id, tasks: expected });
+      const lake = await LakeSql.open(lakeDir);
+      try {
+        for (const j of truth.journeys.slice(0, 25)) {
+          const res = await fenx.getJourney(j.id);
+          if (res.status !== 'ok') throw new Error(`journey ${j.id}: ${res.status}`);
+          const expected = res.journey.stages
+            .flatMap((s) => s.processes ?? [])
+            .flatMap((p) => p.tasks ?? [])
+            .flatMap((t) => [
+              ...(t.started ? [`${t.id} started ${ms(t.started)}`] : []),
+              ...(t.completed ? [`${t.id} completed ${ms(t.completed)}`] : []),
+            ])
+            .sort();
+          const rows = await lake.query(
+            `SELECT task_id, change, changed_at FROM journey_tasks WHERE journey_id = '${j.id}' AND change IN ('started', 'completed')`,
+          );
+          const actual = rows
+            .map((r) => `${r['task_id']} ${r['change']} ${ms(r['changed_at'] as string)}`)
+            .sort();
+          expect({ journey: j.id, tasks: actual }).toEqual({ journey: j.id, tasks: expected });
+        }
+      } finally {
+        lake.close();
+        await fenx.close();
       }
-    } finally {
-      lake.close();
-      await fenx.close();
-    }
-  }, 600000);
-});
+    }, 600000);
+  },
+);

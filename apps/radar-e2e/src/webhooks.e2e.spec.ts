@@ -1,4 +1,4 @@
-import { createKafka, decodeWebhookEvent, readTopic, TOPICS } from '@fenx/kafka';
+import { createKafka, decodeWebhookEvent, KafkaClient, readTopic, TOPICS } from '@fenx/kafka';
 import { KafkaCluster } from '@fenx/kafka/testing';
 import {
   AppProcess,
@@ -8,12 +8,11 @@ import {
   startSimulator,
   waitFor,
 } from '@fenx/testing';
-import type { Kafka } from 'kafkajs';
 
 /** The simulator signing and delivering its webhooks to the built radar, which writes them to topic 1. */
 describe('radar receiving the simulator’s signed webhooks', () => {
   let broker: KafkaCluster;
-  let kafka: Kafka;
+  let kafka: KafkaClient;
   let sim: SimulatorProcess;
   let radar: AppProcess;
   let port: number;

@@ -1,8 +1,26 @@
 export * from './lib/topics';
 export * from './lib/kafka-settings';
-export * from './lib/kafka-client';
+export {
+  createKafka,
+  ensureTopics,
+  TopicMismatchError,
+  type EnsureTopicsResult,
+  type KafkaClient,
+  type KafkaClientOptions,
+  type KafkaLogCreator,
+  type KafkaLogEntry,
+  type TopicMismatch,
+} from './lib/kafka-client';
+export { KafkaProbe, topicExists, topicOffsets, type PartitionOffsets } from './lib/admin';
 export * from './lib/kafka-producer';
 export * from './lib/batch-consumer';
 export * from './lib/messages';
-export * from './lib/topic-reader';
+export {
+  readTopic,
+  ReadTimeoutError,
+  TopicFollower,
+  type ReadRecord,
+  type ReadTopicOptions,
+} from './lib/topic-reader';
 export * from './lib/retriable';
+export * from './lib/acls';

@@ -10,7 +10,14 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { seededRandom } from '@fenx/fenx-client';
 import { relativeUrls } from '@fenx/fenx-events';
-import { createKafka, KafkaProducer, OutgoingRecord, syntheticWebhookEvent, TOPICS } from '@fenx/kafka';
+import {
+  createKafka,
+  KafkaProducer,
+  OutgoingRecord,
+  syntheticWebhookEvent,
+  topicOffsets,
+  TOPICS,
+} from '@fenx/kafka';
 import { KafkaCluster } from '@fenx/kafka/testing';
 import { AppProcess, metricValue, SIMULATOR_DEFAULTS, startPushgateway, startSimulator } from '@fenx/testing';
 
@@ -105,10 +112,7 @@ async function main(o: Options): Promise<void> {
     }
     // The dev broker (librdkafka's mock cluster) keeps at most 5 MB per partition and drops the
     // oldest records beyond: a backlog that does not fit would measure a smaller one.
-    const admin = kafka.admin();
-    await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(TOPICS.webhookEvents.name);
-    await admin.disconnect();
+    const offsets = await topicOffsets(kafka, TOPICS.webhookEvents.name);
     const dropped = offsets.reduce((n, p) => n + Number(p.low), 0);
     if (dropped > 0)
       throw new Error(

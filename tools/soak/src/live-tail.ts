@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
 import {
-  createConsumer,
-  createKafka,
   decodeEntityDetail,
   decodeJourneyDetail,
   decodeWebhookEvent,
@@ -9,86 +7,21 @@ import {
   HEADER,
   headerText,
   JourneyDetail,
+  KafkaClient,
   ReadRecord,
+  TopicFollower,
   TOPICS,
   webhookEventBody,
 } from '@fenx/kafka';
-import { waitFor } from '@fenx/testing';
-
-type Kafka = ReturnType<typeof createKafka>;
 
 /**
- * Follows topics from their beginning for the whole run, handing every record to `onRecord` as it
- * arrives. The dev broker keeps 5 MB per partition and drops the oldest records beyond it (a
- * size-based retention), so what the soak checks at the end is what it saw on the way, not what the
- * broker still holds.
+ * Follows topics from their beginning for the whole run (`TopicFollower`), handing every record to
+ * `onRecord` as it arrives: size- and time-based retention may drop records before the end, so what
+ * the soak checks at the end is what it saw on the way, not what the broker still holds.
  */
-export class LiveTail {
-  records = 0;
-  private readonly next = new Map<string, bigint>();
-  private readonly consumer: ReturnType<typeof createConsumer>;
-
-  constructor(
-    private readonly kafka: Kafka,
-    private readonly topics: readonly string[],
-    private readonly onRecord: (record: ReadRecord) => void,
-  ) {
-    this.consumer = createConsumer(kafka, `soak-tail-${process.pid}-${Date.now()}-${topics.length}`);
-  }
-
-  async start(): Promise<void> {
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [...this.topics], fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch, heartbeat }) => {
-        for (const m of batch.messages) {
-          const at = `${batch.topic}/${batch.partition}`;
-          // A rejoin after a broker fault starts the group over from the beginning (it commits nothing):
-          // records already seen are not seen twice.
-          if (BigInt(m.offset) < (this.next.get(at) ?? 0n)) continue;
-          this.records += 1;
-          this.onRecord({
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: m.offset,
-            key: m.key ? m.key.toString('utf8') : null,
-            value: m.value,
-            headers: m.headers ?? {},
-            timestamp: m.timestamp,
-          });
-          this.next.set(at, BigInt(m.offset) + 1n);
-        }
-        await heartbeat();
-      },
-    });
-  }
-
-  /** Waits until every partition of every followed topic has been read up to its end as of now. */
-  async caughtUp(timeoutMs = 300000): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      // One topic at a time: kafkajs's admin mixes up concurrent fetchTopicOffsets answers.
-      const ends: { topic: string; partition: number; high: string; low: string }[] = [];
-      for (const topic of this.topics)
-        for (const o of await admin.fetchTopicOffsets(topic)) ends.push({ topic, ...o });
-      await waitFor(
-        async () =>
-          ends.every(
-            (o) =>
-              BigInt(o.high) <= BigInt(o.low) ||
-              (this.next.get(`${o.topic}/${o.partition}`) ?? 0n) >= BigInt(o.high),
-          ),
-        { timeoutMs, intervalMs: 500, what: `the live tail of ${this.topics.join(', ')} to reach their end` },
-      );
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
-  stop(): Promise<void> {
-    return this.consumer.disconnect();
+export class LiveTail extends TopicFollower {
+  constructor(kafka: KafkaClient, topics: readonly string[], onRecord: (record: ReadRecord) => void) {
+    super(kafka, topics, onRecord, { groupId: `soak-tail-${process.pid}-${Date.now()}-${topics.length}` });
   }
 }
 
@@ -102,7 +35,7 @@ export class Topic1Tail extends LiveTail {
   /** SHA-256 of every stored webhook body, for the fuzz campaign's "accepted means stored" check. */
   readonly bodies = new Set<string>();
 
-  constructor(kafka: Kafka) {
+  constructor(kafka: KafkaClient) {
     super(kafka, [TOPICS.webhookEvents.name], (r) => {
       if (headerText(r.headers, HEADER.origin) === 'webhook')
         this.ids.push(headerText(r.headers, HEADER.notificationId) ?? '');
@@ -129,7 +62,7 @@ export class OutputTail extends LiveTail {
   readonly entities = new Map<string, EntityDetail>();
   readonly deadLetters: { topic: string; reason: string; key?: string; source?: string }[] = [];
 
-  constructor(kafka: Kafka) {
+  constructor(kafka: KafkaClient) {
     super(kafka, [TOPICS.journeyDetails.name, TOPICS.entityDetails.name, ...DEAD_LETTER_TOPICS], (r) => {
       if (r.topic === TOPICS.journeyDetails.name) {
         const d = decodeJourneyDetail(r.value);

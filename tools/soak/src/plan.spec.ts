@@ -24,7 +24,7 @@ describe('planFaults', () => {
             expect(f.forMs).toBeGreaterThanOrEqual(500);
             expect(f.forMs).toBeLessThanOrEqual(3000);
             if (i > 0) expect(f.atMs).toBeGreaterThanOrEqual(plan[i - 1].atMs);
-            if (f.kind === 'broker-down') expect([1, 2, 3]).toContain(f.broker);
+            if (f.kind === 'broker-down' || f.kind === 'broker-pause') expect([1, 2, 3]).toContain(f.broker);
             else expect(f.broker).toBeUndefined();
           }
         },

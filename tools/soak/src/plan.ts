@@ -3,6 +3,7 @@ import { seededRandom } from '@fenx/fenx-client';
 /** The faults a soak run injects while the burst flows through the pipeline. */
 export type FaultKind =
   | 'broker-down'
+  | 'broker-pause'
   | 'radar-restart'
   | 'journey-extractor-kill'
   | 'entity-extractor-kill'
@@ -13,6 +14,7 @@ export type FaultKind =
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'broker-down',
+  'broker-pause',
   'radar-restart',
   'journey-extractor-kill',
   'entity-extractor-kill',
@@ -28,7 +30,7 @@ export interface PlannedFault {
   atMs: number;
   /** How long the fault lasts before it is undone (restart, broker up, storm cleared). */
   forMs: number;
-  /** For broker faults: the broker id (1-based). */
+  /** For broker faults (SIGKILL then restart; SIGSTOP then SIGCONT): the broker id (1-based). */
   broker?: number;
 }
 
@@ -64,7 +66,8 @@ export function planFaults(options: PlanOptions): PlannedFault[] {
         atMs: Math.floor(random() * options.windowMs),
         forMs: Math.floor(minFor + random() * (maxFor - minFor)),
       };
-      if (kind === 'broker-down') fault.broker = 1 + Math.floor(random() * brokers);
+      if (kind === 'broker-down' || kind === 'broker-pause')
+        fault.broker = 1 + Math.floor(random() * brokers);
       return fault;
     })
     .sort((a, b) => a.atMs - b.atMs || a.kind.localeCompare(b.kind));

@@ -61,7 +61,7 @@ describe('renderReport', () => {
     expect(md).toContain('| fenx.journey-extractor.dead-letter.v1 | value is not JSON | 5 |');
     expect(md).toContain('| radar | 120 |');
     expect(md).toContain(
-      "| `fenx.entity.details.v1` records deleted by retention before the end check (seen live before) | 812 |",
+      '| `fenx.entity.details.v1` records deleted by retention before the end check (seen live before) | 812 |',
     );
     expect(md).toContain('- journeys j1: expected present etag "a", found no record');
   });

@@ -14,7 +14,7 @@ export function renderReport(r: SoakResult): string {
     '| figure | value |',
     '| --- | --- |',
     `| notifications delivered by FenX (distinct) | ${n(e.delivered)} |`,
-    '| Kafka | Apache Kafka, 3 KRaft nodes, the manifest\'s topics |',
+    "| Kafka | Apache Kafka, 3 KRaft nodes, the manifest's topics |",
     `| topic-1 records from webhooks | ${n(e.topic1Records)} |`,
     `| lost (delivered, not in topic 1) | ${n(e.lost.length)} |`,
     `| duplicates in topic 1 | ${n(e.duplicates)} |`,

@@ -27,6 +27,7 @@ describe('the whole pipeline under a burst with faults (short soak)', () => {
     });
     expect(result.faults.map((f) => f.kind).sort()).toEqual([
       'broker-down',
+      'broker-pause',
       'entity-extractor-kill',
       'fenx-429-storm',
       'fenx-5xx-storm',

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { workspaceRoot } from '@nx/devkit';
 import { FenxClient, fenxClientSettings, seededRandom } from '@fenx/fenx-client';
 import { sign } from '@fenx/hmac';
-import { createKafka, KafkaProducer, TOPIC_MANIFEST, TOPICS } from '@fenx/kafka';
+import { createKafka, KafkaClient, KafkaProducer, topicOffsets, TOPICS } from '@fenx/kafka';
 import { KafkaCluster } from '@fenx/kafka/testing';
 import { AppProcess, freePort, StackPorts, startSimulator, SIMULATOR_DEFAULTS, waitFor } from '@fenx/testing';
 import { checkEndState, EndStateReport, PipelineState } from './end-state';
@@ -210,7 +210,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
           await broker.kill(f.broker ?? 1);
           await sleep(f.forMs);
           await broker.restart(f.broker ?? 1);
-          return `broker ${f.broker}`;
+          return `broker ${f.broker} killed (SIGKILL), restarted`;
+        case 'broker-pause':
+          broker.pause(f.broker ?? 1);
+          await sleep(f.forMs);
+          broker.resume(f.broker ?? 1);
+          return `broker ${f.broker} frozen (SIGSTOP), resumed`;
         case 'radar-restart':
           return restart('radar', 'SIGTERM', f.forMs);
         case 'journey-extractor-kill':
@@ -372,14 +377,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 }
 
 /** Records a topic no longer holds from its start: offsets begin at 0, so the sum of the low watermarks. */
-async function droppedByRetention(kafka: ReturnType<typeof createKafka>, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return (await admin.fetchTopicOffsets(topic)).reduce((n, o) => n + Number(o.low), 0);
-  } finally {
-    await admin.disconnect();
-  }
+async function droppedByRetention(kafka: KafkaClient, topic: string): Promise<number> {
+  return (await topicOffsets(kafka, topic)).reduce((n, o) => n + Number(o.low), 0);
 }
 
 /** The lake views' latest journeys and entities, through the lake-sink command an operator would use. */
@@ -510,11 +509,7 @@ async function acceptedNotStored(
 }
 
 /** Records no radar would write, straight into topic 1: the extractors must dead-letter or skip them. */
-async function writeMalformed(
-  kafka: ReturnType<typeof createKafka>,
-  broker: KafkaCluster,
-  count: number,
-): Promise<number> {
+async function writeMalformed(kafka: KafkaClient, broker: KafkaCluster, count: number): Promise<number> {
   if (count === 0) return 0;
   const producer = new KafkaProducer(kafka, broker.settings());
   await producer.connect();

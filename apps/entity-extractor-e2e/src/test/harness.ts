@@ -6,9 +6,11 @@ import {
   createKafka,
   decodeEntityDetail,
   EntityDetail,
+  KafkaClient,
   KafkaProducer,
   readTopic,
   textHeaders,
+  topicOffsets,
   TOPICS,
 } from '@fenx/kafka';
 import { KafkaCluster } from '@fenx/kafka/testing';
@@ -21,7 +23,6 @@ import {
   startSimulator,
   waitFor,
 } from '@fenx/testing';
-import type { Kafka } from 'kafkajs';
 
 const quiet = { logCreator: () => () => undefined };
 
@@ -75,7 +76,7 @@ export class Harness {
 
   private constructor(
     readonly broker: KafkaCluster,
-    readonly kafka: Kafka,
+    readonly kafka: KafkaClient,
     readonly producer: KafkaProducer,
     readonly receiver: TestReceiver,
     readonly sim: SimulatorProcess,
@@ -220,10 +221,7 @@ export class Harness {
 
   /** Topic-1 values (every record, not just the latest per key). */
   async topicOneCount(): Promise<number> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(TOPICS.webhookEvents.name);
-    await admin.disconnect();
+    const offsets = await topicOffsets(this.kafka, TOPICS.webhookEvents.name);
     return offsets.reduce((n, o) => n + Number(BigInt(o.high) - BigInt(o.low)), 0);
   }
 }

@@ -1,6 +1,6 @@
 import { ConfigValidationError } from '@fenx/config';
 import { FenxApiError } from '@fenx/fenx-client';
-import { KafkaMessage } from 'kafkajs';
+import type { ReadRecord } from '@fenx/kafka';
 import { cli } from '../test/cli-harness';
 import { parseSource, replayGroupId, replayRecord, viewOf } from './dead-letters.command';
 import { CliError, describeFailure, EXIT } from './errors';
@@ -69,15 +69,15 @@ describe('table', () => {
 });
 
 describe('dead letters', () => {
-  const message = (headers: Record<string, string>): KafkaMessage =>
-    ({
-      key: Buffer.from('j1'),
-      value: Buffer.from('{"v":1}'),
-      offset: '7',
-      timestamp: '0',
-      attributes: 0,
-      headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Buffer.from(v)])),
-    }) as KafkaMessage;
+  const message = (headers: Record<string, string>): ReadRecord => ({
+    topic: 'fenx.journey-extractor.dead-letter.v1',
+    partition: 1,
+    key: 'j1',
+    value: Buffer.from('{"v":1}'),
+    offset: '7',
+    timestamp: '0',
+    headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Buffer.from(v)])),
+  });
 
   it('parses the source header', () => {
     expect(parseSource('fenx.webhook.events.v1/4/1234')).toEqual({
@@ -96,7 +96,7 @@ describe('dead letters', () => {
       'dead-letter-source': 'fenx.webhook.events.v1/2/9',
       'fenx-event-type': 'journey:taskcompleted',
     });
-    expect(viewOf(1, m)).toEqual(
+    expect(viewOf(m)).toEqual(
       expect.objectContaining({
         partition: 1,
         offset: '7',
@@ -115,13 +115,7 @@ describe('dead letters', () => {
       'dead-letter-source': 'fenx.webhook.events.v1/2/9',
       'fenx-origin': 'webhook',
     });
-    const r = replayRecord(
-      'fenx.journey-extractor.dead-letter.v1',
-      1,
-      m,
-      'fenx.webhook.events.v1',
-      new Date(0),
-    );
+    const r = replayRecord('fenx.journey-extractor.dead-letter.v1', m, 'fenx.webhook.events.v1', new Date(0));
     expect(r.partition).toBe(2);
     expect(r.key).toBe('j1');
     expect(Object.keys(r.headers ?? {}).sort()).toEqual([
@@ -132,7 +126,7 @@ describe('dead letters', () => {
     expect(String(r.headers?.['fenx-replayed-from'])).toBe('fenx.journey-extractor.dead-letter.v1/1/7');
     // Another target topic: partitioned by key there.
     expect(
-      replayRecord('fenx.journey-extractor.dead-letter.v1', 1, m, 'fenx.entity.details.v1', new Date(0))
+      replayRecord('fenx.journey-extractor.dead-letter.v1', m, 'fenx.entity.details.v1', new Date(0))
         .partition,
     ).toBeUndefined();
     expect(replayGroupId('fenx.lake-sink.dead-letter.v1')).toBe(

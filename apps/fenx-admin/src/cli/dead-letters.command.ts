@@ -1,11 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { IHeaders, KafkaMessage } from 'kafkajs';
-import { HEADER, KafkaProducer, OutgoingRecord, TOPIC_MANIFEST, TopicName } from '@fenx/kafka';
+import {
+  HEADER,
+  headerText,
+  KafkaClient,
+  KafkaHeaders,
+  KafkaProducer,
+  OutgoingRecord,
+  ReadRecord,
+  readTopic,
+  ReadTimeoutError,
+  ReadTopicOptions,
+  TOPIC_MANIFEST,
+  topicExists,
+  TopicName,
+} from '@fenx/kafka';
 import { Command, InvalidArgumentError } from 'commander';
 import { CliError, EXIT } from './errors';
 import { CliIo, json, table } from './io';
 import { cliKafka, kafkaSettingsFromEnv } from './settings';
-import { readToEnd } from './topic-reader';
 
 /** Headers BatchConsumer adds to a dead letter. */
 const DEAD_LETTER_HEADERS = [
@@ -21,13 +33,6 @@ export const REPLAYED_FROM_HEADER = 'fenx-replayed-from';
 
 const DEAD_LETTER_TOPICS = TOPIC_MANIFEST.map((t) => t.name).filter((n) => n.includes('.dead-letter.'));
 const SOURCE_TOPICS = TOPIC_MANIFEST.map((t) => t.name).filter((n) => !n.includes('.dead-letter.'));
-
-export function headerValue(headers: IHeaders | undefined, name: string): string | undefined {
-  const v = headers?.[name];
-  const first = Array.isArray(v) ? v[0] : v;
-  if (first === undefined) return undefined;
-  return Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
-}
 
 /** `topic/partition/offset` of the `dead-letter-source` header. */
 export function parseSource(
@@ -50,12 +55,12 @@ export interface DeadLetterView {
   notificationId?: string;
 }
 
-export function viewOf(partition: number, m: KafkaMessage): DeadLetterView {
-  const h = (name: string) => headerValue(m.headers, name);
+export function viewOf(r: ReadRecord): DeadLetterView {
+  const h = (name: string) => headerText(r.headers, name);
   return {
-    partition,
-    offset: m.offset,
-    key: m.key ? m.key.toString('utf8') : null,
+    partition: r.partition,
+    offset: r.offset,
+    key: r.key,
     at: h('dead-letter-at'),
     reason: h('dead-letter-reason'),
     attempts: h('dead-letter-attempts'),
@@ -73,24 +78,21 @@ export function viewOf(partition: number, m: KafkaMessage): DeadLetterView {
  */
 export function replayRecord(
   dlq: string,
-  partition: number,
-  m: KafkaMessage,
+  r: ReadRecord,
   target: string,
   now: Date,
 ): OutgoingRecord & { partition?: number } {
-  const source = parseSource(headerValue(m.headers, 'dead-letter-source'));
-  const headers: IHeaders = {};
-  for (const [k, v] of Object.entries(m.headers ?? {}))
+  const source = parseSource(headerText(r.headers, 'dead-letter-source'));
+  const headers: KafkaHeaders = {};
+  for (const [k, v] of Object.entries(r.headers))
     if (!DEAD_LETTER_HEADERS.includes(k) && v !== undefined) headers[k] = v;
-  headers[REPLAYED_FROM_HEADER] = `${dlq}/${partition}/${m.offset}`;
+  headers[REPLAYED_FROM_HEADER] = `${dlq}/${r.partition}/${r.offset}`;
   headers['fenx-replayed-at'] = now.toISOString();
   return {
-    key: m.key
-      ? m.key.toString('utf8')
-      : source
-        ? `${source.topic}/${source.partition}/${source.offset}`
-        : `${dlq}/${partition}/${m.offset}`,
-    value: m.value,
+    key:
+      r.key ??
+      (source ? `${source.topic}/${source.partition}/${source.offset}` : `${dlq}/${r.partition}/${r.offset}`),
+    value: r.value,
     headers,
     ...(source && source.topic === target ? { partition: source.partition } : {}),
   };
@@ -116,6 +118,28 @@ function positiveInt(value: string): number {
   return n;
 }
 
+/**
+ * Reads a topic up to the end noted at start (`readTopic`), with the CLI's errors: a topic the
+ * cluster lacks, and an end not reached in time.
+ */
+async function readToEnd(
+  kafka: KafkaClient,
+  topic: string,
+  options: ReadTopicOptions & { timeoutMs: number },
+): Promise<void> {
+  if (!(await topicExists(kafka, topic)))
+    throw new CliError(`Topic ${topic} does not exist on this cluster.`, EXIT.notFound);
+  try {
+    await readTopic(kafka, topic, options);
+  } catch (e) {
+    if (!(e instanceof ReadTimeoutError)) throw e;
+    throw new CliError(
+      `Did not reach the end of ${topic} within ${options.timeoutMs} ms (partitions left: ${e.partitionsLeft.map((p) => p.slice(topic.length + 1)).join(', ')}).`,
+      EXIT.kafkaUnavailable,
+    );
+  }
+}
+
 /** The consumer group that keeps a replay's position, one per dead-letter topic. */
 export function replayGroupId(dlq: string): string {
   return `fenx-admin.replay.${dlq}`;
@@ -136,16 +160,11 @@ export function deadLettersCommand(io: CliIo): Command {
     .action(async (opts: { topic: string; limit: number; timeoutMs: number; json?: boolean }) => {
       const kafka = cliKafka(kafkaSettingsFromEnv(io.env));
       const views: DeadLetterView[] = [];
-      await readToEnd({
-        kafka,
-        topic: opts.topic,
+      await readToEnd(kafka, opts.topic, {
         groupId: `fenx-admin.inspect.${randomUUID()}`,
-        commit: false,
         limit: opts.limit,
         timeoutMs: opts.timeoutMs,
-        onRecords: async (records) => {
-          views.push(...records.map((r) => viewOf(r.partition, r.message)));
-        },
+        onRecords: (records) => void views.push(...records.map(viewOf)),
       });
       views.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
       if (opts.json) return io.out(json(views));
@@ -186,10 +205,9 @@ export function deadLettersCommand(io: CliIo): Command {
       await producer.connect();
       const perTarget = new Map<string, number>();
       const skipped: string[] = [];
+      let read = 0;
       try {
-        const summary = await readToEnd({
-          kafka,
-          topic: opts.topic,
+        await readToEnd(kafka, opts.topic, {
           groupId,
           commit: true,
           fromStart: opts.fromBeginning,
@@ -197,15 +215,14 @@ export function deadLettersCommand(io: CliIo): Command {
           onRecords: async (records) => {
             const byTarget = new Map<string, OutgoingRecord[]>();
             const now = new Date();
-            for (const { partition, message } of records) {
-              const target =
-                opts.to ?? parseSource(headerValue(message.headers, 'dead-letter-source'))?.topic;
+            for (const r of records) {
+              const target = opts.to ?? parseSource(headerText(r.headers, 'dead-letter-source'))?.topic;
               if (!target || !SOURCE_TOPICS.includes(target)) {
-                skipped.push(`${partition}/${message.offset} (source ${target ?? 'unknown'}: use --to)`);
+                skipped.push(`${r.partition}/${r.offset} (source ${target ?? 'unknown'}: use --to)`);
                 continue;
               }
               const list = byTarget.get(target) ?? [];
-              list.push(replayRecord(opts.topic, partition, message, target, now));
+              list.push(replayRecord(opts.topic, r, target, now));
               byTarget.set(target, list);
             }
             // Committed only after every record of the batch is acknowledged by Kafka.
@@ -213,13 +230,14 @@ export function deadLettersCommand(io: CliIo): Command {
               await producer.emit(target as TopicName, list);
               perTarget.set(target, (perTarget.get(target) ?? 0) + list.length);
             }
+            read += records.length;
           },
         });
         const replayed = [...perTarget.values()].reduce((a, b) => a + b, 0);
         io.out(
           `replayed ${replayed} record(s) from ${opts.topic}` +
             (perTarget.size ? `: ${[...perTarget].map(([t, n]) => `${n} -> ${t}`).join(', ')}` : '') +
-            ` (read ${summary.read}; position kept in consumer group ${groupId})`,
+            ` (read ${read}; position kept in consumer group ${groupId})`,
         );
         if (skipped.length) {
           io.err(`skipped ${skipped.length} record(s) without a known source topic: ${skipped.join(', ')}`);

@@ -1,8 +1,15 @@
-import { BatchConsumer, buildWebhookEvent, createKafka, KafkaProducer, TOPICS } from '@fenx/kafka';
+import {
+  BatchConsumer,
+  buildWebhookEvent,
+  createKafka,
+  KafkaClient,
+  KafkaProducer,
+  ReadRecord,
+  readTopic,
+  TOPICS,
+} from '@fenx/kafka';
 import { KafkaCluster } from '@fenx/kafka/testing';
-import { Kafka } from 'kafkajs';
 import { cli } from '../test/cli-harness';
-import { readToEnd, ReadRecord } from './topic-reader';
 
 const SOURCE = TOPICS.webhookEvents.name;
 const DLQ = TOPICS.journeyExtractorDeadLetter.name;
@@ -24,24 +31,11 @@ function notification(n: number): Buffer {
 
 describe('fenx-admin dead-letters, against Apache Kafka', () => {
   let broker: KafkaCluster;
-  let kafka: Kafka;
+  let kafka: KafkaClient;
   let producer: KafkaProducer;
   let env: Record<string, string>;
 
-  const readAll = async (topic: string): Promise<ReadRecord[]> => {
-    const records: ReadRecord[] = [];
-    await readToEnd({
-      kafka,
-      topic,
-      groupId: `test-reader-${Math.random()}`,
-      commit: false,
-      timeoutMs: 30000,
-      onRecords: async (r) => {
-        records.push(...r);
-      },
-    });
-    return records;
-  };
+  const readAll = (topic: string): Promise<ReadRecord[]> => readTopic(kafka, topic, { timeoutMs: 30000 });
 
   beforeAll(async () => {
     broker = await KafkaCluster.start();
@@ -116,19 +110,19 @@ describe('fenx-admin dead-letters, against Apache Kafka', () => {
 
     const after = await readAll(SOURCE);
     expect(after).toHaveLength(6);
-    const originals = new Map(before.map((r) => [r.message.key?.toString(), r]));
-    const replayed = after.filter((r) => r.message.headers?.['fenx-replayed-from'] !== undefined);
+    const originals = new Map(before.map((r) => [r.key, r]));
+    const replayed = after.filter((r) => r.headers['fenx-replayed-from'] !== undefined);
     expect(replayed).toHaveLength(3);
     for (const r of replayed) {
-      const original = originals.get(r.message.key?.toString());
+      const original = originals.get(r.key);
       expect(original).toBeDefined();
       expect(r.partition).toBe(original?.partition);
-      expect(r.message.value?.toString()).toBe(original?.message.value?.toString());
-      expect(r.message.headers?.['fenx-notification-id']?.toString()).toBe(
-        original?.message.headers?.['fenx-notification-id']?.toString(),
+      expect(r.value?.toString()).toBe(original?.value?.toString());
+      expect(r.headers['fenx-notification-id']?.toString()).toBe(
+        original?.headers['fenx-notification-id']?.toString(),
       );
-      expect(r.message.headers?.['dead-letter-reason']).toBeUndefined();
-      expect(r.message.headers?.['fenx-replayed-from']?.toString()).toMatch(
+      expect(r.headers['dead-letter-reason']).toBeUndefined();
+      expect(r.headers['fenx-replayed-from']?.toString()).toMatch(
         new RegExp(`^${DLQ.replace(/\./g, '\\.')}/\\d+/\\d+$`),
       );
     }

@@ -1,5 +1,6 @@
 import { ConfigValidationError } from '@fenx/config';
 import { FenxApiError } from '@fenx/fenx-client';
+import { isKafkaError } from '@fenx/kafka';
 import { CommanderError } from 'commander';
 
 /** Exit codes of fenx-admin (documented in docs/operations.md). */
@@ -43,10 +44,6 @@ function fenxFailure(e: FenxApiError): { code: number; message: string } {
   if (e.status !== undefined && (e.status >= 500 || e.status === 429))
     return { code: EXIT.fenxUnavailable, message: `FenX is unavailable: ${e.message}` };
   return { code: EXIT.failure, message: e.message };
-}
-
-function isKafkaError(e: Error): boolean {
-  return e.name.startsWith('KafkaJS');
 }
 
 /** The exit code and message for anything a command threw. */

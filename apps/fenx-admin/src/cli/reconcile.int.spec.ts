@@ -5,11 +5,10 @@ import {
   fenxClientSettings,
   journeyIdOfRow,
 } from '@fenx/fenx-client';
-import { createKafka, decodeWebhookEvent, TOPICS } from '@fenx/kafka';
+import { createKafka, decodeWebhookEvent, ReadRecord, readTopic, TOPICS } from '@fenx/kafka';
 import { KafkaCluster } from '@fenx/kafka/testing';
 import { SIMULATOR_DEFAULTS, SimulatorProcess, startSimulator } from '@fenx/testing';
 import { cli, fenxEnv } from '../test/cli-harness';
-import { readToEnd, ReadRecord } from './topic-reader';
 
 describe('fenx-admin reconcile, against the simulator and Apache Kafka', () => {
   let sim: SimulatorProcess;
@@ -17,20 +16,8 @@ describe('fenx-admin reconcile, against the simulator and Apache Kafka', () => {
   let env: Record<string, string>;
   let fenx: FenxClient;
 
-  const topic1 = async (): Promise<ReadRecord[]> => {
-    const records: ReadRecord[] = [];
-    await readToEnd({
-      kafka: createKafka(broker.settings()),
-      topic: TOPICS.webhookEvents.name,
-      groupId: `test-reader-${Math.random()}`,
-      commit: false,
-      timeoutMs: 30000,
-      onRecords: async (r) => {
-        records.push(...r);
-      },
-    });
-    return records;
-  };
+  const topic1 = (): Promise<ReadRecord[]> =>
+    readTopic(createKafka(broker.settings()), TOPICS.webhookEvents.name, { timeoutMs: 30000 });
 
   beforeAll(async () => {
     [sim, broker] = await Promise.all([startSimulator({ SIM_ENTITIES: '8' }), KafkaCluster.start()]);
@@ -73,23 +60,21 @@ describe('fenx-admin reconcile, against the simulator and Apache Kafka', () => {
     expect(run.out).toContain(`wrote ${entities.length + journeys.length} reconciliation event(s)`);
 
     const first = await topic1();
-    const events = first.map((r) => decodeWebhookEvent(r.message.value));
+    const events = first.map((r) => decodeWebhookEvent(r.value));
     const decoded = events.map((e) => (e.ok ? e.value : undefined));
     expect(decoded.every((e) => e?.origin === 'reconciliation' && e.valid)).toBe(true);
     expect(new Set(decoded.map((e) => e?.ids.entityId).filter(Boolean))).toEqual(new Set(entities));
     expect(new Set(decoded.map((e) => e?.ids.journeyId).filter(Boolean))).toEqual(new Set(journeys));
-    expect(first.map((r) => r.message.headers?.['fenx-origin']?.toString())).toEqual(
-      first.map(() => 'reconciliation'),
-    );
+    expect(first.map((r) => r.headers['fenx-origin']?.toString())).toEqual(first.map(() => 'reconciliation'));
 
     const again = await cli(['reconcile', '--since', since, '--until', until], env);
     expect(again.code).toBe(0);
     const all = await topic1();
     expect(all).toHaveLength(first.length * 2);
     const ids = (records: ReadRecord[]) =>
-      records.map((r) => r.message.headers?.['fenx-notification-id']?.toString()).sort();
+      records.map((r) => r.headers['fenx-notification-id']?.toString()).sort();
     const second = all.filter(
-      (r) => !first.some((f) => f.partition === r.partition && f.message.offset === r.message.offset),
+      (r) => !first.some((f) => f.partition === r.partition && f.offset === r.offset),
     );
     expect(ids(second)).toEqual(ids(first));
   });

@@ -1,7 +1,6 @@
 import { Env, validateEnv } from '@fenx/config';
 import { FenxApiError, FenxClient, FenxClientEnv, fenxClientSettingsFrom } from '@fenx/fenx-client';
-import { createKafka, KafkaEnv, kafkaSettingsFrom, KafkaSettings } from '@fenx/kafka';
-import { Kafka } from 'kafkajs';
+import { createKafka, KafkaClient, KafkaEnv, kafkaSettingsFrom, KafkaSettings } from '@fenx/kafka';
 import { CliError, EXIT } from './errors';
 
 /** A FenX client from the FENX_* variables (fails naming every bad one). Close it when done. */
@@ -41,9 +40,9 @@ export async function withFenx<T>(env: Env, fn: (fenx: FenxClient) => Promise<T>
 }
 
 /**
- * A Kafka client for the CLI. kafkajs's own retry chatter stays off the terminal: what finally
+ * A Kafka client for the CLI. The client's own retry chatter stays off the terminal: what finally
  * fails is thrown and reported once, with its exit code.
  */
-export function cliKafka(settings: KafkaSettings): Kafka {
+export function cliKafka(settings: KafkaSettings): KafkaClient {
   return createKafka(settings, { logCreator: () => () => undefined });
 }

@@ -4,6 +4,7 @@ import {
   createKafka,
   decodeJourneyDetail,
   JourneyDetail,
+  KafkaClient,
   KafkaProducer,
   OutgoingRecord,
   readTopic,
@@ -19,7 +20,6 @@ import {
   SimulatorProcess,
   startSimulator,
 } from '@fenx/testing';
-import { Kafka } from 'kafkajs';
 
 export const APP = 'journey-extractor';
 const quiet = { logCreator: () => () => undefined };
@@ -35,7 +35,7 @@ export interface ConsumedDetail {
 export type TruthJourney = GroundTruth['journeys'][number];
 
 /** Reads a topic from its start to the end offsets noted now, in partition order, headers as text. */
-export async function readTopicToEnd(kafka: Kafka, topic: string) {
+export async function readTopicToEnd(kafka: KafkaClient, topic: string) {
   const records = await readTopic(kafka, topic);
   return records
     .map((r) => ({
@@ -55,7 +55,7 @@ export class Harness {
 
   private constructor(
     readonly broker: KafkaCluster,
-    readonly kafka: Kafka,
+    readonly kafka: KafkaClient,
     readonly producer: KafkaProducer,
     readonly sim: SimulatorProcess,
   ) {}

@@ -1,10 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKafka, KafkaProducer, OutgoingRecord, readTopic, TopicName, TOPICS } from '@fenx/kafka';
+import {
+  createKafka,
+  KafkaClient,
+  KafkaProducer,
+  OutgoingRecord,
+  readTopic,
+  TopicName,
+  TOPICS,
+} from '@fenx/kafka';
 import { KafkaCluster } from '@fenx/kafka/testing';
 import { AppProcess, freePort, waitFor } from '@fenx/testing';
-import type { Kafka } from 'kafkajs';
 import S3rver from 's3rver';
 import { LakeLine, pathHour } from './lake-files';
 import { LakeStore, LocalStore, S3Store } from './lake-store';
@@ -25,7 +32,7 @@ async function lines(store: LakeStore, topic: string): Promise<{ path: string; l
 
 describe('lake-sink against Apache Kafka', () => {
   let broker: KafkaCluster;
-  let kafka: Kafka;
+  let kafka: KafkaClient;
   let producer: KafkaProducer;
   const dirs: string[] = [];
   const tempDir = () => {

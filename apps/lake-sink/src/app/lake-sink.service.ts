@@ -4,13 +4,13 @@ import {
   ConsumedRecord,
   createKafka,
   ensureTopics,
+  KafkaClient,
   KafkaProducer,
   StopConsumerError,
   TOPIC_MANIFEST,
   TOPICS,
 } from '@fenx/kafka';
 import { kafkaLogsThroughPino } from '@fenx/logging';
-import type { Kafka } from 'kafkajs';
 import { LAKE_TOPICS, LakeSinkConfig } from './lake-config';
 import { chunkFiles, ndjson } from './lake-files';
 import { LakeMetrics } from './lake-metrics';
@@ -27,7 +27,7 @@ export const LAKE_CONFIG = Symbol('LAKE_CONFIG');
 @Injectable()
 export class LakeSinkService implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly store: LakeStore;
-  private readonly kafka: Kafka;
+  private readonly kafka: KafkaClient;
   private readonly producer: KafkaProducer;
   private readonly consumers: BatchConsumer[] = [];
   private readonly logger = new Logger('LakeSink');

@@ -7,7 +7,7 @@ function manualProducer() {
   return {
     calls,
     emit: (_topic: string, records: OutgoingRecord[]) =>
-      new Promise<never[]>((resolve, reject) => calls.push({ records, resolve: () => resolve([]), reject })),
+      new Promise<void>((resolve, reject) => calls.push({ records, resolve: () => resolve(), reject })),
   };
 }
 

@@ -1,7 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { createKafka, ensureTopics, KafkaProducer, TOPIC_MANIFEST, TOPICS } from '@fenx/kafka';
+import {
+  createKafka,
+  ensureTopics,
+  KafkaClient,
+  KafkaProbe,
+  KafkaProducer,
+  TOPIC_MANIFEST,
+  TOPICS,
+} from '@fenx/kafka';
 import { kafkaLogsThroughPino } from '@fenx/logging';
-import type { Admin, Kafka } from 'kafkajs';
 import { GroupCommitWriter } from './event-writer';
 import { RADAR_CONFIG } from './tokens';
 import type { RadarConfig } from './radar-config';
@@ -13,10 +20,10 @@ import { RadarMetrics } from './radar-metrics';
  */
 @Injectable()
 export class RadarKafka implements OnApplicationShutdown {
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly producer: KafkaProducer;
   readonly writer: GroupCommitWriter;
-  private readonly admin: Admin;
+  private readonly kafkaProbe: KafkaProbe;
   private readonly logger = new Logger('RadarKafka');
   private probe?: { at: number; ok: boolean; reason?: string };
 
@@ -26,7 +33,7 @@ export class RadarKafka implements OnApplicationShutdown {
   ) {
     this.kafka = createKafka(config.kafka, { logCreator: kafkaLogsThroughPino });
     this.producer = new KafkaProducer(this.kafka, config.kafka);
-    this.admin = this.kafka.admin();
+    this.kafkaProbe = new KafkaProbe(this.kafka, TOPICS.webhookEvents.name);
     this.writer = new GroupCommitWriter(this.producer, {
       topic: TOPICS.webhookEvents.name,
       lingerMs: config.lingerMs,
@@ -48,22 +55,13 @@ export class RadarKafka implements OnApplicationShutdown {
   async connect(): Promise<void> {
     if (this.config.kafka.createTopics) await ensureTopics(this.kafka, this.config.kafka, TOPIC_MANIFEST);
     await this.producer.connect();
-    await this.admin.connect();
+    await this.kafkaProbe.connect();
   }
 
   /** Whether the cluster answers a metadata request for topic 1 (cached for a second). */
   async reachable(timeoutMs = 2000): Promise<{ ok: boolean; reason?: string }> {
     if (this.probe && Date.now() - this.probe.at < 1000) return this.probe;
-    let timer: NodeJS.Timeout | undefined;
-    const result = await Promise.race([
-      this.admin
-        .fetchTopicMetadata({ topics: [TOPICS.webhookEvents.name] })
-        .then(() => ({ ok: true }))
-        .catch((e: Error) => ({ ok: false, reason: e.message })),
-      new Promise<{ ok: boolean; reason: string }>((resolve) => {
-        timer = setTimeout(() => resolve({ ok: false, reason: `no answer in ${timeoutMs} ms` }), timeoutMs);
-      }),
-    ]).finally(() => clearTimeout(timer));
+    const result = await this.kafkaProbe.check(timeoutMs);
     this.probe = { at: Date.now(), ...result };
     return result;
   }
@@ -71,6 +69,6 @@ export class RadarKafka implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.writer.close();
     await this.producer.disconnect();
-    await this.admin.disconnect();
+    await this.kafkaProbe.disconnect();
   }
 }

@@ -1,18 +1,19 @@
 import { relativeUrls } from '@fenx/fenx-events';
 import {
-  createConsumer,
   createKafka,
   decodeWebhookEvent,
   HEADER,
   headerText,
+  KafkaClient,
   KafkaProducer,
   readTopic,
   syntheticWebhookEvent,
+  textHeaders,
+  TopicFollower,
   TOPICS,
 } from '@fenx/kafka';
 import { KafkaCluster } from '@fenx/kafka/testing';
 import { waitFor } from '@fenx/testing';
-import { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { ExtractionMetrics } from './extraction-metrics';
 import { AggregateGroup, ExtractionPipeline, ExtractionSpec } from './extraction-pipeline';
@@ -31,7 +32,7 @@ interface Read {
 
 describe('extraction over Apache Kafka', () => {
   let broker: KafkaCluster;
-  let kafka: Kafka;
+  let kafka: KafkaClient;
   let producer: KafkaProducer;
   let seq = 0;
 
@@ -49,27 +50,20 @@ describe('extraction over Apache Kafka', () => {
 
   async function readAll(topic: string, expected: number): Promise<Read[]> {
     const seen: Read[] = [];
-    const consumer = createConsumer(kafka, `reader-${++seq}`);
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
-        seen.push({
-          key: message.key?.toString() ?? null,
-          value: message.value?.toString() ?? null,
-          headers,
-        });
-      },
-    });
+    const follower = new TopicFollower(
+      kafka,
+      [topic],
+      (r) => seen.push({ key: r.key, value: r.value?.toString() ?? null, headers: textHeaders(r.headers) }),
+      { groupId: `reader-${++seq}` },
+    );
+    await follower.start();
     try {
       await waitFor(() => seen.length >= expected, {
         timeoutMs: 30000,
         what: `${expected} records in ${topic}`,
       });
     } finally {
-      await consumer.disconnect();
+      await follower.stop();
     }
     return seen;
   }

@@ -15,12 +15,13 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule
 import {
   createKafka,
   ensureTopics,
+  KafkaClient,
+  KafkaLogCreator,
   KafkaProducer,
   KafkaSettings,
   TOPIC_MANIFEST,
   TopicName,
 } from '@fenx/kafka';
-import type { Kafka, logCreator } from 'kafkajs';
 import { ExtractionMetrics } from './extraction-metrics';
 import { ExtractionLogger, ExtractionPipeline, ExtractionSpec } from './extraction-pipeline';
 import { Extractor } from './extractor';
@@ -39,8 +40,8 @@ export interface ExtractionModuleOptions {
   kafka: KafkaSettings;
   outputTopic: TopicName;
   deadLetterTopic: TopicName;
-  /** Routes kafkajs's log lines (e.g. `kafkaLogCreator(pino)`); silent by default. */
-  kafkaLogCreator?: logCreator;
+  /** Routes the Kafka client's log lines (e.g. `kafkaLogCreator(pino)`); silent by default. */
+  kafkaLogCreator?: KafkaLogCreator;
 }
 
 export interface ExtractionModuleDefinition extends ExtractionModuleOptions {
@@ -62,28 +63,24 @@ export function nestExtractionLogger(context: string): ExtractionLogger {
 /** The app's Kafka client and its one producer (connected at start, disconnected at shutdown). */
 @Injectable()
 export class ExtractionKafka implements OnApplicationShutdown {
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   readonly producer: KafkaProducer;
-  private connected = false;
 
   constructor(@Inject(EXTRACTION_OPTIONS) private readonly options: ExtractionModuleOptions) {
     this.kafka = createKafka(options.kafka, {
       logCreator: options.kafkaLogCreator ?? (() => () => undefined),
     });
     this.producer = new KafkaProducer(this.kafka, options.kafka);
-    this.producer.on(this.producer.events.CONNECT, () => (this.connected = true));
-    this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
   }
 
   get producerConnected(): boolean {
-    return this.connected;
+    return this.producer.connected;
   }
 
   /** Creates missing manifest topics when the settings say so (real Kafka), then connects the producer. */
   async connect(): Promise<void> {
     if (this.options.kafka.createTopics) await ensureTopics(this.kafka, this.options.kafka, TOPIC_MANIFEST);
     await this.producer.connect();
-    this.connected = true;
   }
 
   async onApplicationShutdown(): Promise<void> {

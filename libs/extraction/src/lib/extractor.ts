@@ -1,10 +1,17 @@
-import { BatchConsumer, BatchListener, DrainSummary, KafkaProducer, TopicName, TOPICS } from '@fenx/kafka';
-import type { Kafka } from 'kafkajs';
+import {
+  BatchConsumer,
+  BatchListener,
+  DrainSummary,
+  KafkaClient,
+  KafkaProducer,
+  TopicName,
+  TOPICS,
+} from '@fenx/kafka';
 import type { ExtractionMetrics } from './extraction-metrics';
 import { deadLetterReasonLabel, ExtractionLogger, ExtractionPipeline } from './extraction-pipeline';
 
 export interface ExtractorOptions {
-  kafka: Kafka;
+  kafka: KafkaClient;
   /** Connected by the caller; shared with everything else the app produces. */
   producer: KafkaProducer;
   groupId: string;
@@ -20,7 +27,7 @@ export interface ExtractorOptions {
   retryBackoff?: { initialMs: number; maxMs: number };
   partitionsConsumedConcurrently?: number;
   sessionTimeoutMs?: number;
-  /** kafkajs fetch sizes: a chunk holds at most one fetch of a partition. */
+  /** Fetch sizes: a chunk holds at most one fetch of a partition. */
   maxBytesPerPartition?: number;
   maxBytes?: number;
   random?: () => number;

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createConsumer, KafkaProducer, TopicName, TOPICS } from '@fenx/kafka';
-import type { Kafka } from 'kafkajs';
+import { KafkaClient, KafkaProducer, readTopic, TopicName, TOPICS } from '@fenx/kafka';
 
 export const PIPELINE_STATE_SCHEMA = 'fenx.pipeline-state.v1';
 
@@ -48,7 +47,7 @@ export class StateStore {
   ignored = 0;
 
   constructor(
-    private readonly kafka: Kafka,
+    private readonly kafka: KafkaClient,
     private readonly producer: KafkaProducer,
     private readonly options: StateStoreOptions,
   ) {
@@ -78,70 +77,21 @@ export class StateStore {
 
   /** The latest entry of every key. */
   async readAll(): Promise<Map<string, StateEntry>> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    let targets: Map<number, bigint>;
-    try {
-      const offsets = await admin.fetchTopicOffsets(this.topic);
-      targets = new Map(
-        offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)]),
-      );
-    } finally {
-      await admin.disconnect();
-    }
     const entries = new Map<string, StateEntry>();
     this.ignored = 0;
-    if (targets.size === 0) return entries;
-
-    const consumer = createConsumer(
-      this.kafka,
-      `${this.options.readerGroupPrefix ?? 'fenx-state-reader'}-${randomUUID()}`,
-    );
-    const timeoutMs = this.options.readTimeoutMs ?? 60000;
-    const remaining = new Map(targets);
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic: this.topic, fromBeginning: true });
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(
-          () =>
-            reject(
-              new Error(
-                `reading ${this.topic} to its end took longer than ${timeoutMs} ms (partitions left: ${[...remaining.keys()].join(',')})`,
-              ),
-            ),
-          timeoutMs,
-        );
-        consumer
-          .run({
-            autoCommit: false,
-            eachMessage: async ({ partition, message }) => {
-              const target = remaining.get(partition);
-              if (target === undefined) return;
-              const key = message.key?.toString('utf8');
-              if (key !== undefined && BigInt(message.offset) < target) {
-                const entry = parseEntry(key, message.value);
-                if (entry === null) entries.delete(key);
-                else if (entry === undefined) this.ignored += 1;
-                else entries.set(key, entry);
-              }
-              if (BigInt(message.offset) + 1n >= target) {
-                remaining.delete(partition);
-                if (remaining.size === 0) {
-                  clearTimeout(timer);
-                  resolve();
-                }
-              }
-            },
-          })
-          .catch((error: unknown) => {
-            clearTimeout(timer);
-            reject(error);
-          });
-      });
-    } finally {
-      await consumer.disconnect();
-    }
+    await readTopic(this.kafka, this.topic, {
+      groupId: `${this.options.readerGroupPrefix ?? 'fenx-state-reader'}-${randomUUID()}`,
+      timeoutMs: this.options.readTimeoutMs ?? 60000,
+      onRecords: (records) => {
+        for (const { key, value } of records) {
+          if (key === null) continue;
+          const entry = parseEntry(key, value);
+          if (entry === null) entries.delete(key);
+          else if (entry === undefined) this.ignored += 1;
+          else entries.set(key, entry);
+        }
+      },
+    });
     return entries;
   }
 }

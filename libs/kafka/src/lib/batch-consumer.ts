@@ -1,7 +1,8 @@
-import { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
-import { createConsumer } from './kafka-client';
+import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { groupOffsets, partitionOffsets } from './admin';
+import { createConsumer, KafkaClient } from './kafka-client';
 import { KafkaProducer, OutgoingRecord, TopicRecords } from './kafka-producer';
-import { retryRetriable } from './retriable';
+import { KafkaHeaders } from './messages/headers';
 import { TopicName } from './topics';
 
 /** A record as the batch handler sees it. */
@@ -73,7 +74,7 @@ export interface BatchListener {
 }
 
 export interface BatchConsumerOptions {
-  kafka: Kafka;
+  kafka: KafkaClient;
   producer: KafkaProducer;
   groupId: string;
   topic: TopicName;
@@ -189,11 +190,14 @@ export class BatchConsumer {
    * then stops: the scheduled-job mode.
    */
   async runOnce(): Promise<DrainSummary> {
+    const { topic, groupId } = this.options;
     const admin = this.options.kafka.admin();
     await admin.connect();
     try {
-      this.targets = await this.endOffsets(admin);
-      this.progress = await this.committedOffsets(admin);
+      const offsets = await partitionOffsets(admin, topic);
+      const committed = await groupOffsets(admin, groupId, topic);
+      this.targets = new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+      this.progress = new Map(offsets.map((o) => [o.partition, committed.get(o.partition) ?? BigInt(o.low)]));
     } finally {
       await admin.disconnect();
     }
@@ -233,28 +237,6 @@ export class BatchConsumer {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.eachBatch(payload),
     });
-  }
-
-  private async endOffsets(admin: Admin): Promise<Map<number, bigint>> {
-    const offsets = await retryRetriable(`end offsets of ${this.options.topic}`, () =>
-      admin.fetchTopicOffsets(this.options.topic),
-    );
-    return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
-  }
-
-  private async committedOffsets(admin: Admin): Promise<Map<number, bigint>> {
-    const low = await retryRetriable(`offsets of ${this.options.topic}`, () =>
-      admin.fetchTopicOffsets(this.options.topic),
-    );
-    const [committed] = await retryRetriable(`committed offsets of ${this.options.groupId}`, () =>
-      admin.fetchOffsets({ groupId: this.options.groupId, topics: [this.options.topic] }),
-    );
-    return new Map(
-      low.map((o) => {
-        const c = committed?.partitions.find((p) => p.partition === o.partition)?.offset;
-        return [o.partition, BigInt(c !== undefined && c !== '-1' ? c : o.low)];
-      }),
-    );
   }
 
   private isDrained(): boolean {
@@ -396,7 +378,7 @@ export class BatchConsumer {
   }
 
   private deadLetterRecord(record: ConsumedRecord, reason: string, attempts: number): OutgoingRecord {
-    const headers: IHeaders = {
+    const headers: KafkaHeaders = {
       ...record.headers,
       'dead-letter-reason': reason.slice(0, 2000),
       'dead-letter-attempts': String(attempts),

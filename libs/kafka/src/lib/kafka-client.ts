@@ -8,7 +8,6 @@ import {
   PartitionerArgs,
   Kafka,
   KafkaConfig,
-  logCreator,
   Partitioners,
   Producer,
   SASLOptions,
@@ -18,13 +17,31 @@ import { retryRetriable } from './retriable';
 import { KafkaSettings, kafkaTlsOptions } from './kafka-settings';
 import { TopicSpec } from './topics';
 
-export interface KafkaClientOptions {
-  /** Routes kafkajs's own log lines (e.g. into pino); kafkajs logs to the console otherwise. */
-  logCreator?: logCreator;
+/**
+ * A connection to a Kafka cluster, made by `createKafka`. Outside this lib it is only handed to the
+ * lib's functions and classes (`KafkaProducer`, `BatchConsumer`, `readTopic`, `topicOffsets`...),
+ * never used directly, so the client behind it can change without touching the apps.
+ */
+export type KafkaClient = Kafka;
+
+/** One log line of the Kafka client. */
+export interface KafkaLogEntry {
+  namespace: string;
+  level: number;
+  label: string;
+  log: { message: string; [key: string]: unknown };
 }
 
-/** The one place that builds a kafkajs client; apps and libs never call `new Kafka` themselves. */
-export function createKafka(settings: KafkaSettings, options: KafkaClientOptions = {}): Kafka {
+/** Makes the function the Kafka client writes its log lines to (levels: 1 error, 2 warn, 4 info, 5 debug). */
+export type KafkaLogCreator = (level: number) => (entry: KafkaLogEntry) => void;
+
+export interface KafkaClientOptions {
+  /** Routes the client's own log lines (e.g. into pino); they go to the console otherwise. */
+  logCreator?: KafkaLogCreator;
+}
+
+/** The one place that builds a Kafka client; apps and libs never call `new Kafka` themselves. */
+export function createKafka(settings: KafkaSettings, options: KafkaClientOptions = {}): KafkaClient {
   applyKafkajsFixes();
   const config: KafkaConfig = {
     clientId: settings.clientId,
@@ -52,7 +69,7 @@ export const partitionKeyPartitioner: ICustomPartitioner = () => {
   };
 };
 
-export function createProducer(kafka: Kafka, settings: KafkaSettings): Producer {
+export function createProducer(kafka: KafkaClient, settings: KafkaSettings): Producer {
   return kafka.producer({
     idempotent: settings.idempotent,
     // kafkajs keeps sequence numbers correct only with one request in flight per broker.
@@ -63,7 +80,7 @@ export function createProducer(kafka: Kafka, settings: KafkaSettings): Producer 
 }
 
 export function createConsumer(
-  kafka: Kafka,
+  kafka: KafkaClient,
   groupId: string,
   overrides: Omit<ConsumerConfig, 'groupId'> = {},
 ): Consumer {
@@ -107,7 +124,7 @@ export class TopicMismatchError extends Error {
  * deletes what should be compacted.
  */
 export async function ensureTopics(
-  kafka: Kafka,
+  kafka: KafkaClient,
   settings: KafkaSettings,
   topics: readonly TopicSpec[],
 ): Promise<EnsureTopicsResult> {
@@ -132,7 +149,9 @@ export async function ensureTopics(
       );
       // A new partition's leader may not take requests yet although the metadata names it.
       for (const t of missing) {
-        await retryRetriable(`waiting for ${t.name}`, () => admin.fetchTopicOffsets(t.name), { timeoutMs: 60000 });
+        await retryRetriable(`waiting for ${t.name}`, () => admin.fetchTopicOffsets(t.name), {
+          timeoutMs: 60000,
+        });
       }
     }
     if (existing.length > 0) {
@@ -168,7 +187,12 @@ async function topicMismatches(
     const meta = metadata.topics.find((m) => m.name === spec.name);
     const partitions = meta?.partitions.length ?? 0;
     if (partitions !== spec.partitions) {
-      mismatches.push({ topic: spec.name, setting: 'partitions', expected: String(spec.partitions), actual: String(partitions) });
+      mismatches.push({
+        topic: spec.name,
+        setting: 'partitions',
+        expected: String(spec.partitions),
+        actual: String(partitions),
+      });
     }
     const replicas = Math.min(...(meta?.partitions.map((p) => p.replicas.length) ?? [0]));
     if (replicas < settings.replicationFactor) {

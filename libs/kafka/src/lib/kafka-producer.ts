@@ -1,5 +1,6 @@
-import { IHeaders, Kafka, Producer, RecordMetadata } from 'kafkajs';
-import { createProducer } from './kafka-client';
+import type { Producer } from 'kafkajs';
+import { createProducer, KafkaClient } from './kafka-client';
+import { KafkaHeaders } from './messages/headers';
 import { KafkaSettings } from './kafka-settings';
 import { TopicName } from './topics';
 
@@ -11,7 +12,7 @@ export interface OutgoingRecord {
    */
   partitionKey?: string;
   value: Buffer | string | null;
-  headers?: IHeaders;
+  headers?: KafkaHeaders;
   /** Milliseconds since the epoch, as a string (Kafka's record timestamp). */
   timestamp?: string;
 }
@@ -28,25 +29,34 @@ export interface TopicRecords {
 export class KafkaProducer {
   private readonly producer: Producer;
   private readonly acks: number;
+  private isConnected = false;
 
   constructor(
-    kafka: Kafka,
+    kafka: KafkaClient,
     private readonly settings: KafkaSettings,
   ) {
     this.producer = createProducer(kafka, settings);
     this.acks = settings.acks === 'all' ? -1 : 1;
+    this.producer.on(this.producer.events.CONNECT, () => (this.isConnected = true));
+    this.producer.on(this.producer.events.DISCONNECT, () => (this.isConnected = false));
   }
 
-  connect(): Promise<void> {
-    return this.producer.connect();
+  /** Whether the producer is connected: from its connect until its disconnect. */
+  get connected(): boolean {
+    return this.isConnected;
+  }
+
+  async connect(): Promise<void> {
+    await this.producer.connect();
+    this.isConnected = true;
   }
 
   disconnect(): Promise<void> {
     return this.producer.disconnect();
   }
 
-  emit(topic: TopicName, records: OutgoingRecord[]): Promise<RecordMetadata[]> {
-    return this.producer.send({
+  async emit(topic: TopicName, records: OutgoingRecord[]): Promise<void> {
+    await this.producer.send({
       topic,
       acks: this.acks,
       timeout: this.settings.requestTimeoutMs,
@@ -55,8 +65,8 @@ export class KafkaProducer {
   }
 
   /** Several topics in one produce round trip. */
-  emitMany(batches: TopicRecords[]): Promise<RecordMetadata[]> {
-    return this.producer.sendBatch({
+  async emitMany(batches: TopicRecords[]): Promise<void> {
+    await this.producer.sendBatch({
       acks: this.acks,
       timeout: this.settings.requestTimeoutMs,
       topicMessages: batches.map((b) => ({
@@ -65,11 +75,4 @@ export class KafkaProducer {
       })),
     });
   }
-
-  /** kafkajs events (connect, disconnect, request timeouts) for health checks and metrics. */
-  get events(): Producer['events'] {
-    return this.producer.events;
-  }
-
-  on: Producer['on'] = (...args) => this.producer.on(...args);
 }

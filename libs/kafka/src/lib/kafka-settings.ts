@@ -121,7 +121,11 @@ export function kafkaSettingsFrom(env: KafkaEnv): KafkaSettings {
     ssl: env.KAFKA_SSL,
     tls:
       env.KAFKA_SSL_CA_FILE || env.KAFKA_SSL_CERT_FILE
-        ? { caFile: env.KAFKA_SSL_CA_FILE, certFile: env.KAFKA_SSL_CERT_FILE, keyFile: env.KAFKA_SSL_KEY_FILE }
+        ? {
+            caFile: env.KAFKA_SSL_CA_FILE,
+            certFile: env.KAFKA_SSL_CERT_FILE,
+            keyFile: env.KAFKA_SSL_KEY_FILE,
+          }
         : undefined,
     sasl:
       env.KAFKA_SASL_MECHANISM && env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD
@@ -138,7 +142,9 @@ export function kafkaSettingsFrom(env: KafkaEnv): KafkaSettings {
  * The TLS options of a client: the PEM files of the settings, read now, each failure naming its
  * setting. `false` when TLS is off.
  */
-export function kafkaTlsOptions(settings: KafkaSettings): false | { ca?: string[]; cert?: string; key?: string } {
+export function kafkaTlsOptions(
+  settings: KafkaSettings,
+): false | { ca?: string[]; cert?: string; key?: string } {
   if (!settings.ssl) return false;
   const read = (setting: string, file: string | undefined): string | undefined => {
     if (file === undefined) return undefined;
@@ -170,11 +176,16 @@ export function kafkaSettingProblem(settings: KafkaSettings, error: unknown): st
   }
   if (/certificate|self[- ]signed|unable to verify|UNABLE_TO_VERIFY|CERT_|DEPTH_ZERO/i.test(text)) {
     return `the brokers' TLS certificate is not trusted: ${
-      settings.tls?.caFile ? `KAFKA_SSL_CA_FILE=${settings.tls.caFile} did not sign it` : 'set KAFKA_SSL_CA_FILE to the CA that signed it'
+      settings.tls?.caFile
+        ? `KAFKA_SSL_CA_FILE=${settings.tls.caFile} did not sign it`
+        : 'set KAFKA_SSL_CA_FILE to the CA that signed it'
     } (${(error as Error).message})`;
   }
   if (/wrong version number|WRONG_VERSION_NUMBER|packet length too long/i.test(text) && settings.ssl) {
     return `KAFKA_SSL=true but the brokers at KAFKA_BROKERS=${settings.brokers.join(',')} do not speak TLS there (${(error as Error).message})`;
+  }
+  if (!settings.ssl && /Closed connection/i.test(text)) {
+    return `the brokers at KAFKA_BROKERS=${settings.brokers.join(',')} closed the connection: if they expect TLS, set KAFKA_SSL=true (${(error as Error).message})`;
   }
   if (/authoriz/i.test(text)) {
     return `Kafka denied this principal${settings.sasl ? ` (KAFKA_SASL_USERNAME=${settings.sasl.username})` : ''} an operation its ACLs do not allow (${(error as Error).message})`;

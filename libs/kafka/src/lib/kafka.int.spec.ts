@@ -123,7 +123,9 @@ describe('kafkajs against Apache Kafka', () => {
     // A new leader's high watermark can trail its log for a moment after a failover.
     const stored = async () =>
       (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0) - before;
-    await waitFor(async () => (await stored()) >= acked.length, { what: 'every acknowledged message stored' });
+    await waitFor(async () => (await stored()) >= acked.length, {
+      what: 'every acknowledged message stored',
+    });
     const seen = await consumeAll('group-outage', before + acked.length);
     for (const v of acked) expect(seen.has(v)).toBe(true);
   });

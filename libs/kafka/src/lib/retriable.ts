@@ -14,7 +14,8 @@ export async function retryRetriable<T>(
       return await call();
     } catch (err) {
       if (!isRetriable(err) || Date.now() > deadline) {
-        if (attempt > 0 && err instanceof Error) err.message = `${what}: ${err.message} (after ${attempt + 1} attempts)`;
+        if (attempt > 0 && err instanceof Error)
+          err.message = `${what}: ${err.message} (after ${attempt + 1} attempts)`;
         throw err;
       }
       await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 1000)));
@@ -26,4 +27,12 @@ function isRetriable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const e = err as { retriable?: boolean; name?: string; type?: string };
   return e.retriable === true || e.type === 'UNKNOWN_TOPIC_OR_PARTITION';
+}
+
+/**
+ * Whether an error comes from Kafka (the client's errors, and a read of this lib that did not reach
+ * its end in time), as opposed to the caller's own code: for exit codes and messages.
+ */
+export function isKafkaError(error: unknown): boolean {
+  return error instanceof Error && (error.name.startsWith('KafkaJS') || error.name === 'ReadTimeoutError');
 }

@@ -41,7 +41,9 @@ describe('readTopic against Apache Kafka', () => {
 
     const seen: string[] = [];
     await producer.emit(topic, [{ key: 'j-late', value: 'late' }]);
-    expect(await readTopic(kafka, topic, { onRecord: (r) => seen.push(r.key ?? '') })).toEqual([]);
+    expect(
+      await readTopic(kafka, topic, { onRecords: (rs) => void seen.push(...rs.map((r) => r.key ?? '')) }),
+    ).toEqual([]);
     expect(seen).toHaveLength(501);
     expect(seen).toContain('j-late');
   });

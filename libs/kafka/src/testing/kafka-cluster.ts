@@ -1,6 +1,16 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -40,9 +50,14 @@ const STARTED = 'Kafka Server started';
 
 /** Fetches the pinned Apache Kafka (warm cache: no network) and returns its classpath directory. */
 export function kafkaLibs(): string {
-  const result = spawnSync('bash', [FETCH_SCRIPT], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const result = spawnSync('bash', [FETCH_SCRIPT], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (result.status !== 0) {
-    throw new Error(`Fetching Apache Kafka failed (${FETCH_SCRIPT} exited ${result.status}): see the lines above`);
+    throw new Error(
+      `Fetching Apache Kafka failed (${FETCH_SCRIPT} exited ${result.status}): see the lines above`,
+    );
   }
   return join(result.stdout.trim().split('\n').pop() ?? '', 'libs');
 }
@@ -75,7 +90,11 @@ async function assertPortFree(port: number): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const server = createServer();
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new Error(`Kafka: port ${port} on 127.0.0.1 is taken (${err.code}); stop what listens there or choose another port`)),
+      reject(
+        new Error(
+          `Kafka: port ${port} on 127.0.0.1 is taken (${err.code}); stop what listens there or choose another port`,
+        ),
+      ),
     );
     server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
   });
@@ -215,8 +234,10 @@ export class KafkaCluster {
     );
     try {
       await Promise.all(nodes.map((node) => cluster.launch(node)));
-      await cluster.waitForBrokers(n);
-      const kafka = createKafka(cluster.settings('fenx-kafka-launcher'), { logCreator: () => () => undefined });
+      await cluster.waitForBrokers(nodes.map((node) => node.id));
+      const kafka = createKafka(cluster.settings('fenx-kafka-launcher'), {
+        logCreator: () => () => undefined,
+      });
       const topics = options.topics ?? TOPIC_MANIFEST;
       if (topics.length > 0) await ensureTopics(kafka, cluster.settings(), topics);
       await cluster.warmUpGroupCoordinators(kafka);
@@ -295,7 +316,9 @@ export class KafkaCluster {
   }
 
   /** PEM files of a secured cluster: its CA, a client certificate it signed, and a CA it does not trust. */
-  get tls(): { caFile: string; clientCertFile: string; clientKeyFile: string; otherCaFile: string } | undefined {
+  get tls():
+    | { caFile: string; clientCertFile: string; clientKeyFile: string; otherCaFile: string }
+    | undefined {
     if (!this.security) return undefined;
     const { caFile, clientCertFile, clientKeyFile, otherCaFile } = this.security;
     return { caFile, clientCertFile, clientKeyFile, otherCaFile };
@@ -321,7 +344,7 @@ export class KafkaCluster {
     const node = this.node(id);
     await this.kill(id);
     await this.launch(node);
-    await this.waitForBrokers(this.nodes.length);
+    await this.waitForBrokers([id]);
   }
 
   /** Freezes node `id` (SIGSTOP): its connections stay open and nothing answers. */
@@ -339,10 +362,8 @@ export class KafkaCluster {
 
   /** Starts every node that is not running, and waits until the whole cluster is back. */
   async restartAll(): Promise<void> {
-    await Promise.all(
-      this.nodes.filter((node) => !this.running(node)).map((node) => this.launch(node)),
-    );
-    await this.waitForBrokers(this.nodes.length);
+    await Promise.all(this.nodes.filter((node) => !this.running(node)).map((node) => this.launch(node)));
+    await this.waitForBrokers(this.nodes.map((node) => node.id));
   }
 
   pid(id: number): number | undefined {
@@ -401,7 +422,9 @@ export class KafkaCluster {
       if (readFileSync(node.log, 'utf8').slice(logStart).includes(STARTED)) return;
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`Kafka node ${node.id} did not start within ${this.startTimeoutMs} ms; its log: ${node.log}`);
+        throw new Error(
+          `Kafka node ${node.id} did not start within ${this.startTimeoutMs} ms; its log: ${node.log}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -425,8 +448,8 @@ export class KafkaCluster {
     }
   }
 
-  /** Waits until `count` brokers are registered and unfenced, as a client sees them. */
-  private async waitForBrokers(count: number): Promise<void> {
+  /** Waits until the nodes `ids` are registered and unfenced brokers, as a client sees them. */
+  private async waitForBrokers(ids: number[]): Promise<void> {
     const kafka = createKafka(this.settings('fenx-kafka-launcher'), { logCreator: () => () => undefined });
     const admin = kafka.admin();
     const deadline = Date.now() + this.startTimeoutMs;
@@ -436,13 +459,16 @@ export class KafkaCluster {
       for (;;) {
         try {
           const { brokers } = await admin.describeCluster();
-          if (brokers.length >= count) return;
-          last = `${brokers.length} of ${count} brokers registered`;
+          const missing = ids.filter((id) => !brokers.some((b) => b.nodeId === id));
+          if (missing.length === 0) return;
+          last = `node(s) ${missing.join(', ')} not registered yet`;
         } catch (err) {
           last = (err as Error).message;
         }
         if (Date.now() > deadline) {
-          throw new Error(`Kafka cluster not ready within ${this.startTimeoutMs} ms (${last}); logs: ${this.logs.join(', ')}`);
+          throw new Error(
+            `Kafka cluster not ready within ${this.startTimeoutMs} ms (${last}); logs: ${this.logs.join(', ')}`,
+          );
         }
         await new Promise((r) => setTimeout(r, 200));
       }
@@ -496,7 +522,9 @@ async function formatStorage(
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) {
-    throw new Error(`Kafka: formatting the storage of node ${node.id} failed (exit ${code}): ${output.slice(-2000)}`);
+    throw new Error(
+      `Kafka: formatting the storage of node ${node.id} failed (exit ${code}): ${output.slice(-2000)}`,
+    );
   }
 }
 
@@ -523,19 +551,67 @@ function makeSecurity(dir: string, users: Record<string, string>): ClusterSecuri
   const tls = join(dir, 'tls');
   mkdirSync(tls, { recursive: true });
   const ca = (name: string) =>
-    openssl(tls, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '7', '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.crt`]);
+    openssl(tls, [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '7',
+      '-subj',
+      `/CN=${name}`,
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.crt`,
+    ]);
   const signed = (name: string, subject: string, extensions: string) => {
-    openssl(tls, ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', subject, '-keyout', `${name}.key`, '-out', `${name}.csr`]);
+    openssl(tls, [
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      subject,
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.csr`,
+    ]);
     writeFileSync(join(tls, `${name}.ext`), extensions);
-    openssl(tls, ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '7', '-extfile', `${name}.ext`, '-out', `${name}.crt`]);
+    openssl(tls, [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '7',
+      '-extfile',
+      `${name}.ext`,
+      '-out',
+      `${name}.crt`,
+    ]);
   };
   ca('ca');
   ca('other-ca');
-  signed('broker', '/CN=localhost', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n');
+  signed(
+    'broker',
+    '/CN=localhost',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n',
+  );
   signed('client', '/CN=fenx-pipeline-client', 'extendedKeyUsage=clientAuth\n');
   // Kafka reads a PEM keystore: the private key (PKCS#8) followed by its certificate.
   const keystoreFile = join(tls, 'broker.pem');
-  writeFileSync(keystoreFile, readFileSync(join(tls, 'broker.key'), 'utf8') + readFileSync(join(tls, 'broker.crt'), 'utf8'));
+  writeFileSync(
+    keystoreFile,
+    readFileSync(join(tls, 'broker.key'), 'utf8') + readFileSync(join(tls, 'broker.crt'), 'utf8'),
+  );
   return {
     users: { admin: `admin-${randomBytes(6).toString('hex')}`, ...users },
     caFile: join(tls, 'ca.crt'),

@@ -1,4 +1,7 @@
-import { IHeaders } from 'kafkajs';
+/** Record headers as Kafka hands them over: bytes or text per name, a list for a repeated name. */
+export interface KafkaHeaders {
+  [name: string]: Buffer | string | (Buffer | string)[] | undefined;
+}
 
 /** Header names the pipeline writes; values are UTF-8 strings. */
 export const HEADER = {
@@ -17,8 +20,8 @@ export const HEADER = {
   sourceNotificationIds: 'fenx-source-notification-ids',
 } as const;
 
-/** A header's value as text, whatever form kafkajs delivered it in (Buffer, string, array). */
-export function headerText(headers: IHeaders | undefined, name: string): string | undefined {
+/** A header's value as text, whatever form the client delivered it in (Buffer, string, array). */
+export function headerText(headers: KafkaHeaders | undefined, name: string): string | undefined {
   const v = headers?.[name];
   const first = Array.isArray(v) ? v[0] : v;
   if (first === undefined) return undefined;
@@ -26,7 +29,7 @@ export function headerText(headers: IHeaders | undefined, name: string): string 
 }
 
 /** Every header as text (the first value of a repeated header). */
-export function textHeaders(headers: IHeaders | undefined): Record<string, string> {
+export function textHeaders(headers: KafkaHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of Object.keys(headers ?? {})) {
     const v = headerText(headers, name);
