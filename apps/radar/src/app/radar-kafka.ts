@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import {
+  isAuthorizationError,
   createKafka,
   ensureTopics,
   KafkaClient,
@@ -41,10 +42,13 @@ export class RadarKafka implements OnApplicationShutdown {
       observe: ({ records, seconds, error }) => {
         metrics.batchSize.observe(records);
         if (error) {
-          metrics.writeFailures.inc({ reason: 'error' });
+          const denied = isAuthorizationError(error);
+          metrics.writeFailures.inc({ reason: denied ? 'denied' : 'error' });
           this.logger.error(
             { records, error: error instanceof Error ? error.message : String(error) },
-            'Kafka refused a produce call: its requests are answered 503',
+            denied
+              ? "Kafka denied radar's principal the write to topic 1 (ACLs): its requests are answered 503"
+              : 'Kafka refused a produce call: its requests are answered 503',
           );
         } else metrics.writeDuration.observe(seconds);
       },

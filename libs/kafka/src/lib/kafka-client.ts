@@ -14,7 +14,7 @@ import {
 } from 'kafkajs';
 import { applyKafkajsFixes } from './kafkajs-fixes';
 import { retryRetriable } from './retriable';
-import { KafkaSettings, kafkaTlsOptions } from './kafka-settings';
+import { explainKafkaError, KafkaSettings, kafkaTlsOptions } from './kafka-settings';
 import { TopicSpec } from './topics';
 
 /**
@@ -129,7 +129,11 @@ export async function ensureTopics(
   topics: readonly TopicSpec[],
 ): Promise<EnsureTopicsResult> {
   const admin = kafka.admin();
-  await admin.connect();
+  try {
+    await admin.connect();
+  } catch (err) {
+    throw explainKafkaError(settings, err);
+  }
   try {
     const present = new Set(await retryRetriable('listing topics', () => admin.listTopics()));
     const missing = topics.filter((t) => !present.has(t.name));

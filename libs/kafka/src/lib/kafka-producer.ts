@@ -1,7 +1,7 @@
 import type { Producer } from 'kafkajs';
 import { createProducer, KafkaClient } from './kafka-client';
 import { KafkaHeaders } from './messages/headers';
-import { KafkaSettings } from './kafka-settings';
+import { explainKafkaError, isAuthorizationError, KafkaSettings } from './kafka-settings';
 import { TopicName } from './topics';
 
 export interface OutgoingRecord {
@@ -46,8 +46,13 @@ export class KafkaProducer {
     return this.isConnected;
   }
 
+  /** Connects; a refused password, an untrusted certificate or a denied producer id name their setting. */
   async connect(): Promise<void> {
-    await this.producer.connect();
+    try {
+      await this.producer.connect();
+    } catch (err) {
+      throw explainKafkaError(this.settings, err);
+    }
     this.isConnected = true;
   }
 
@@ -56,23 +61,33 @@ export class KafkaProducer {
   }
 
   async emit(topic: TopicName, records: OutgoingRecord[]): Promise<void> {
-    await this.producer.send({
-      topic,
-      acks: this.acks,
-      timeout: this.settings.requestTimeoutMs,
-      messages: records,
-    });
+    try {
+      await this.producer.send({
+        topic,
+        acks: this.acks,
+        timeout: this.settings.requestTimeoutMs,
+        messages: records,
+      });
+    } catch (err) {
+      // A denied write says which principal; any other failure is passed on as it is.
+      throw isAuthorizationError(err) ? explainKafkaError(this.settings, err) : err;
+    }
   }
 
   /** Several topics in one produce round trip. */
   async emitMany(batches: TopicRecords[]): Promise<void> {
-    await this.producer.sendBatch({
-      acks: this.acks,
-      timeout: this.settings.requestTimeoutMs,
-      topicMessages: batches.map((b) => ({
-        topic: b.topic,
-        messages: b.records,
-      })),
-    });
+    try {
+      await this.producer.sendBatch({
+        acks: this.acks,
+        timeout: this.settings.requestTimeoutMs,
+        topicMessages: batches.map((b) => ({
+          topic: b.topic,
+          messages: b.records,
+        })),
+      });
+    } catch (err) {
+      // A denied write says which principal; any other failure is passed on as it is.
+      throw isAuthorizationError(err) ? explainKafkaError(this.settings, err) : err;
+    }
   }
 }

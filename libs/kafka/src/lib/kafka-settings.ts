@@ -192,3 +192,27 @@ export function kafkaSettingProblem(settings: KafkaSettings, error: unknown): st
   }
   return undefined;
 }
+
+/** Whether Kafka refused an operation for want of an ACL (a topic, group or cluster authorization failure). */
+export function isAuthorizationError(error: unknown): boolean {
+  const e = error as { type?: string; message?: string; cause?: unknown } | undefined;
+  const text = `${e?.type ?? ''} ${e?.message ?? ''}`;
+  return (
+    /AUTHORIZATION_FAILED|not authorized|denied this principal/i.test(text) ||
+    (!!e?.cause && isAuthorizationError(e.cause))
+  );
+}
+
+/**
+ * The error itself, or, when it points at a setting (see kafkaSettingProblem), an error that says
+ * which, with the original as its cause and its Kafka error type kept.
+ */
+export function explainKafkaError(settings: KafkaSettings, error: unknown): unknown {
+  const problem = kafkaSettingProblem(settings, error);
+  if (problem === undefined) return error;
+  const explained = new Error(problem, { cause: error }) as Error & { type?: string; retriable?: boolean };
+  explained.name = 'KafkaSettingError';
+  explained.type = (error as { type?: string })?.type;
+  explained.retriable = (error as { retriable?: boolean })?.retriable;
+  return explained;
+}
