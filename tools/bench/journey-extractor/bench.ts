@@ -1,11 +1,11 @@
-// Journey-extractor drain benchmark: a backlog of synthetic journey events in topic 1 (dev broker),
+// Journey-extractor drain benchmark: a backlog of synthetic journey events in topic 1 (Apache Kafka, 3 nodes),
 // the FenX simulator with API latency and a rate limit, the built extractor in `once` mode.
 // Reports drain time against the floor set by the limit (distinct journeys / N), FenX calls per
 // event, 429s (any means the limit was exceeded) and the extractor's peak RSS.
 //
 //   npx nx build journey-extractor fenx-simulator
 //   SWC_NODE_PROJECT=tools/tsconfig.tools.json node -r @swc-node/register tools/bench/journey-extractor/bench.ts \
-//     --events 40000 --journeys 2000 --rate 50 --latency 50
+//     --events 100000 --journeys 5000 --rate 50 --latency 50
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { seededRandom } from '@fenx/fenx-client';
@@ -110,13 +110,12 @@ async function main(o: Options): Promise<void> {
       );
       await producer.emit(TOPICS.webhookEvents.name, records);
     }
-    // The dev broker (librdkafka's mock cluster) keeps at most 5 MB per partition and drops the
-    // oldest records beyond: a backlog that does not fit would measure a smaller one.
+    // A backlog that retention had already cut would measure a smaller one.
     const offsets = await topicOffsets(kafka, TOPICS.webhookEvents.name);
     const dropped = offsets.reduce((n, p) => n + Number(p.low), 0);
     if (dropped > 0)
       throw new Error(
-        `the dev broker dropped ${dropped} of the backlog's oldest events (5 MB per partition): use a smaller backlog`,
+        `retention deleted ${dropped} of the backlog's oldest events before the run: check the topic's retention`,
       );
     process.stderr.write(
       `backlog of ${order.length} events over ${o.journeys} journeys produced (${o.order})\n`,
@@ -223,11 +222,7 @@ const program = new Command()
     'EXTRACTOR_FETCH_MAX_BYTES_PER_PARTITION (whole fetch: 4x)',
     String(4 * 1024 * 1024),
   )
-  .option(
-    '--produce-batch <n>',
-    'events per produce call; the dev broker answers a fetch with one record batch per partition, so this bounds its batches',
-    '6000',
-  )
+  .option('--produce-batch <n>', 'events per produce call while the backlog is written', '6000')
   .option('--seed <n>', 'shuffle seed', '1')
   .parse();
 const raw = program.opts();

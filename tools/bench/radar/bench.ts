@@ -4,7 +4,7 @@
 //   SWC_NODE_PROJECT=tools/tsconfig.tools.json node -r @swc-node/register tools/bench/radar/bench.ts [--seconds 10]
 //
 // Each server (radar on Fastify, radar on Express, the floor) verifies the real HMAC and writes every
-// event with acks=all to the dev broker (3 brokers). Per server: the highest sustained rate
+// event with acks=all (idempotent producer) to Apache Kafka (3 KRaft nodes). Per server: the highest sustained rate
 // (autocannon, 50 connections, as fast as it answers), then p50/p99 latency at half that rate
 // (fixed arrival rate), then peak RSS (VmHWM). Non-2xx answers are counted: any makes the run fail.
 import { ChildProcess, spawn } from 'node:child_process';

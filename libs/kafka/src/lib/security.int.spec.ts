@@ -65,7 +65,8 @@ describe('Kafka over SASL_SSL with the production ACLs', () => {
     expect(await write('radar', TOPICS.webhookEvents.name)).toBe('written');
     expect(await write('radar', TOPICS.journeyDetails.name)).toBe('denied');
     expect(await write('radar', TOPICS.pipelineState.name)).toBe('denied');
-    expect(await read('radar', TOPICS.webhookEvents.name)).toBe('denied');
+    // No group of its own: kafkajs reports the refused group as a coordinator it cannot find.
+    expect(await read('radar', TOPICS.webhookEvents.name)).not.toMatch(/^read/);
   });
 
   it('lets each extractor read topic 1 and write only its own topics', async () => {

@@ -220,7 +220,9 @@ export class KafkaCluster {
       );
     }
 
-    const clusterId = randomBytes(16).toString('base64url');
+    // A base64url UUID, as kafka-storage makes; one that starts with '-' would read as an option.
+    let clusterId = randomBytes(16).toString('base64url');
+    while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
     await Promise.all(nodes.map((node) => formatStorage(libs, node, clusterId, dir, security)));
 
     const cluster = new KafkaCluster(
