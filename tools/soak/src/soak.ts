@@ -157,7 +157,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   };
   const watch = (app: AppProcess) =>
     void app.exited().then((e) => {
-      if (!intentional.has(app)) crashes.push({ app: app.options.name, code: e.code, signal: e.signal });
+      if (intentional.has(app)) return;
+      crashes.push({ app: app.options.name, code: e.code, signal: e.signal });
+      log(
+        `${app.options.name} exited unexpectedly (code ${e.code}, signal ${e.signal}); its last lines:\n${app
+          .output()
+          .slice(-25)
+          .join('\n')}`,
+      );
     });
   const startApp = async (spec: SoakApp) => {
     const app = new AppProcess({ name: spec.name, env: spec.env, args: spec.args, readyUrl: spec.readyUrl });

@@ -12,6 +12,7 @@ import {
   Producer,
   SASLOptions,
 } from 'kafkajs';
+import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
 import { applyKafkajsFixes } from './kafkajs-fixes';
 import { retryRetriable } from './retriable';
 import { explainKafkaError, KafkaSettings, kafkaTlsOptions } from './kafka-settings';
@@ -49,10 +50,24 @@ export function createKafka(settings: KafkaSettings, options: KafkaClientOptions
     connectionTimeout: settings.connectionTimeoutMs,
     requestTimeout: settings.requestTimeoutMs,
     ssl: kafkaTlsOptions(settings),
-    sasl: settings.sasl as SASLOptions | undefined,
+    sasl: saslOptions(settings),
     logCreator: options.logCreator,
   };
   return new Kafka(config);
+}
+
+/** MSK IAM's OAUTHBEARER token provider: a token signed (SigV4) from the process's AWS credentials on each call. */
+export function mskIamToken(region: string): () => Promise<{ value: string }> {
+  return async () => ({ value: (await generateAuthToken({ region })).token });
+}
+
+/** The client's SASL options; for MSK IAM, a provider that signs a fresh token whenever one is needed. */
+function saslOptions(settings: KafkaSettings): SASLOptions | undefined {
+  const sasl = settings.sasl;
+  if (!sasl) return undefined;
+  if (sasl.mechanism === 'aws-msk-iam')
+    return { mechanism: 'oauthbearer', oauthBearerProvider: mskIamToken(sasl.region) };
+  return sasl as SASLOptions;
 }
 
 /**

@@ -1,7 +1,12 @@
 import type { Producer } from 'kafkajs';
 import { createProducer, KafkaClient } from './kafka-client';
 import { KafkaHeaders } from './messages/headers';
-import { explainKafkaError, isAuthorizationError, KafkaSettings } from './kafka-settings';
+import {
+  explainKafkaError,
+  isAuthorizationError,
+  KafkaSettings,
+  kafkaSettingProblem,
+} from './kafka-settings';
 import { TopicName } from './topics';
 
 export interface OutgoingRecord {
@@ -46,12 +51,25 @@ export class KafkaProducer {
     return this.isConnected;
   }
 
-  /** Connects; a refused password, an untrusted certificate or a denied producer id name their setting. */
-  async connect(): Promise<void> {
-    try {
-      await this.producer.connect();
-    } catch (err) {
-      throw explainKafkaError(this.settings, err);
+  /**
+   * Connects. A broker that is down is waited for (kafkajs's idempotent producer gives up at once
+   * when the broker it asks for a producer id is unreachable, as one just killed still is in the
+   * metadata for a few seconds); a refused password, an untrusted certificate or a denied producer
+   * id fails at once, naming its setting.
+   */
+  async connect(timeoutMs = 60000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        await this.producer.connect();
+        break;
+      } catch (err) {
+        const retriable = (err as { retriable?: boolean }).retriable === true;
+        if (!retriable || kafkaSettingProblem(this.settings, err) !== undefined || Date.now() > deadline) {
+          throw explainKafkaError(this.settings, err);
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
     }
     this.isConnected = true;
   }

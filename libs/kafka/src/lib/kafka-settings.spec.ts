@@ -1,5 +1,5 @@
 import { ConfigValidationError, validateEnv } from '@fenx/config';
-import { KafkaEnv, kafkaSettingsFrom } from './kafka-settings';
+import { KafkaEnv, kafkaSettingsFrom, kafkaTlsOptions } from './kafka-settings';
 
 describe('Kafka settings', () => {
   it('defaults to production settings: acks=all, idempotence, topic creation', () => {
@@ -25,6 +25,33 @@ describe('Kafka settings', () => {
     expect(settings.brokers).toEqual(['127.0.0.1:4001', '127.0.0.1:4002']);
     expect(settings.idempotent).toBe(false);
     expect(settings.createTopics).toBe(false);
+  });
+
+  it('takes TLS files and MSK IAM, which needs a region and no user or password', () => {
+    const settings = kafkaSettingsFrom(
+      validateEnv(KafkaEnv, {
+        KAFKA_SSL: 'true',
+        KAFKA_SSL_CA_FILE: '/etc/kafka/ca.pem',
+        KAFKA_SASL_MECHANISM: 'aws-msk-iam',
+        KAFKA_AWS_REGION: 'eu-west-2',
+      }),
+    );
+    expect(settings).toMatchObject({
+      ssl: true,
+      tls: { caFile: '/etc/kafka/ca.pem' },
+      sasl: { mechanism: 'aws-msk-iam', region: 'eu-west-2' },
+    });
+    expect(() => validateEnv(KafkaEnv, { KAFKA_SASL_MECHANISM: 'aws-msk-iam' })).toThrow(/KAFKA_AWS_REGION/);
+    expect(() => validateEnv(KafkaEnv, { KAFKA_SSL_CERT_FILE: '/c.pem' })).toThrow(/KAFKA_SSL_KEY_FILE/);
+  });
+
+  it('names the CA file it cannot read', () => {
+    expect(() =>
+      kafkaTlsOptions({
+        ...kafkaSettingsFrom(validateEnv(KafkaEnv, { KAFKA_SSL: 'true' })),
+        tls: { caFile: '/nonexistent/ca.pem' },
+      }),
+    ).toThrow(/^KAFKA_SSL_CA_FILE=\/nonexistent\/ca.pem cannot be read/);
   });
 
   it('names each bad variable', () => {

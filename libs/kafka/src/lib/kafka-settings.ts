@@ -76,17 +76,31 @@ export class KafkaEnv {
   @IsString({ message: 'KAFKA_SSL_KEY_FILE must be set with KAFKA_SSL_CERT_FILE' })
   KAFKA_SSL_KEY_FILE?: string;
 
+  /**
+   * SASL: a user and password (`plain`, `scram-sha-256`, `scram-sha-512`), or `aws-msk-iam`: MSK's IAM
+   * access control, a SigV4-signed OAUTHBEARER token made from the AWS credentials of the process
+   * (role, profile or environment, as the AWS SDK finds them) for KAFKA_AWS_REGION.
+   */
   @IsOptional()
-  @IsIn(['plain', 'scram-sha-256', 'scram-sha-512'])
-  KAFKA_SASL_MECHANISM?: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  @IsIn(['plain', 'scram-sha-256', 'scram-sha-512', 'aws-msk-iam'])
+  KAFKA_SASL_MECHANISM?: 'plain' | 'scram-sha-256' | 'scram-sha-512' | 'aws-msk-iam';
 
-  @ValidateIf((env: KafkaEnv) => env.KAFKA_SASL_MECHANISM !== undefined)
+  @ValidateIf(
+    (env: KafkaEnv) => env.KAFKA_SASL_MECHANISM !== undefined && env.KAFKA_SASL_MECHANISM !== 'aws-msk-iam',
+  )
   @IsString()
   KAFKA_SASL_USERNAME?: string;
 
-  @ValidateIf((env: KafkaEnv) => env.KAFKA_SASL_MECHANISM !== undefined)
+  @ValidateIf(
+    (env: KafkaEnv) => env.KAFKA_SASL_MECHANISM !== undefined && env.KAFKA_SASL_MECHANISM !== 'aws-msk-iam',
+  )
   @IsString()
   KAFKA_SASL_PASSWORD?: string;
+
+  /** The MSK cluster's AWS region, for `KAFKA_SASL_MECHANISM=aws-msk-iam`. */
+  @ValidateIf((env: KafkaEnv) => env.KAFKA_SASL_MECHANISM === 'aws-msk-iam')
+  @IsString({ message: 'KAFKA_AWS_REGION must be set with KAFKA_SASL_MECHANISM=aws-msk-iam' })
+  KAFKA_AWS_REGION?: string;
 }
 
 export interface KafkaSettings {
@@ -101,11 +115,13 @@ export interface KafkaSettings {
   ssl: boolean;
   /** PEM files for TLS (read when the client is built); unset: the system's CAs, no client certificate. */
   tls?: { caFile?: string; certFile?: string; keyFile?: string };
-  sasl?: {
-    mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
-    username: string;
-    password: string;
-  };
+  sasl?:
+    | {
+        mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+        username: string;
+        password: string;
+      }
+    | { mechanism: 'aws-msk-iam'; region: string };
 }
 
 export function kafkaSettingsFrom(env: KafkaEnv): KafkaSettings {
@@ -128,13 +144,18 @@ export function kafkaSettingsFrom(env: KafkaEnv): KafkaSettings {
           }
         : undefined,
     sasl:
-      env.KAFKA_SASL_MECHANISM && env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD
-        ? {
-            mechanism: env.KAFKA_SASL_MECHANISM,
-            username: env.KAFKA_SASL_USERNAME,
-            password: env.KAFKA_SASL_PASSWORD,
-          }
-        : undefined,
+      env.KAFKA_SASL_MECHANISM === 'aws-msk-iam' && env.KAFKA_AWS_REGION
+        ? { mechanism: 'aws-msk-iam', region: env.KAFKA_AWS_REGION }
+        : env.KAFKA_SASL_MECHANISM &&
+            env.KAFKA_SASL_MECHANISM !== 'aws-msk-iam' &&
+            env.KAFKA_SASL_USERNAME &&
+            env.KAFKA_SASL_PASSWORD
+          ? {
+              mechanism: env.KAFKA_SASL_MECHANISM,
+              username: env.KAFKA_SASL_USERNAME,
+              password: env.KAFKA_SASL_PASSWORD,
+            }
+          : undefined,
   };
 }
 
@@ -171,7 +192,17 @@ export function kafkaSettingProblem(settings: KafkaSettings, error: unknown): st
   const text = `${(error as { name?: string })?.name ?? ''} ${(error as Error)?.message ?? String(error)} ${String(
     (error as { cause?: unknown })?.cause ?? '',
   )}`;
-  if (/SASL|authentication failed|Authentication failed/i.test(text) && settings.sasl) {
+  if (
+    /SASL|authentication failed|Authentication failed/i.test(text) &&
+    settings.sasl?.mechanism === 'aws-msk-iam'
+  ) {
+    return `Kafka refused the AWS IAM token (KAFKA_SASL_MECHANISM=aws-msk-iam, KAFKA_AWS_REGION=${settings.sasl.region}): check the process's AWS credentials and the cluster's IAM policy (${(error as Error).message})`;
+  }
+  if (
+    /SASL|authentication failed|Authentication failed/i.test(text) &&
+    settings.sasl &&
+    'username' in settings.sasl
+  ) {
     return `Kafka refused the credentials of KAFKA_SASL_USERNAME=${settings.sasl.username} (KAFKA_SASL_MECHANISM=${settings.sasl.mechanism}): check KAFKA_SASL_PASSWORD (${(error as Error).message})`;
   }
   if (/certificate|self[- ]signed|unable to verify|UNABLE_TO_VERIFY|CERT_|DEPTH_ZERO/i.test(text)) {
@@ -188,7 +219,7 @@ export function kafkaSettingProblem(settings: KafkaSettings, error: unknown): st
     return `the brokers at KAFKA_BROKERS=${settings.brokers.join(',')} closed the connection: if they expect TLS, set KAFKA_SSL=true (${(error as Error).message})`;
   }
   if (/authoriz/i.test(text)) {
-    return `Kafka denied this principal${settings.sasl ? ` (KAFKA_SASL_USERNAME=${settings.sasl.username})` : ''} an operation its ACLs do not allow (${(error as Error).message})`;
+    return `Kafka denied this principal${settings.sasl && 'username' in settings.sasl ? ` (KAFKA_SASL_USERNAME=${settings.sasl.username})` : ''} an operation its ACLs do not allow (${(error as Error).message})`;
   }
   return undefined;
 }

@@ -129,4 +129,23 @@ describe('kafkajs against Apache Kafka', () => {
     const seen = await consumeAll('group-outage', before + acked.length);
     for (const v of acked) expect(seen.has(v)).toBe(true);
   });
+
+  it('connects a new producer while a broker was just killed (an app restarted during an outage starts)', async () => {
+    await broker.kill(2);
+    try {
+      // For a few seconds the metadata still names the dead node; each new producer asks one node for
+      // its producer id, so several of them meet it.
+      for (let i = 0; i < 6; i++) {
+        const fresh = new KafkaProducer(
+          createKafka(broker.settings(`fresh-${i}`), { logCreator: () => () => undefined }),
+          broker.settings(),
+        );
+        await fresh.connect();
+        await fresh.emit(topic, [{ key: `fresh-${i}`, value: `fresh-${i}` }]);
+        await fresh.disconnect();
+      }
+    } finally {
+      await broker.restart(2);
+    }
+  }, 120000);
 });

@@ -41,6 +41,12 @@ export interface KafkaClusterOptions {
    * SCRAM users besides `admin` (a super user: the launcher's own).
    */
   security?: { users: Record<string, string> };
+  /**
+   * A second listener per node, SASL_PLAINTEXT with OAUTHBEARER and Kafka's unsecured token validator
+   * (an unsigned JWT naming its principal in `sub`): enough to see a client's token provider called and
+   * its token judged by a broker (MSK IAM's own validator exists only on MSK). See `oauthBootstrap`.
+   */
+  oauthbearer?: boolean;
   /** Extra broker properties, applied to every node after the defaults. */
   brokerConfig?: Record<string, string | number | boolean>;
 }
@@ -120,6 +126,7 @@ logger.server.level = info
 interface KafkaNode {
   id: number;
   port: number;
+  oauthPort?: number;
   controllerPort: number;
   config: string;
   log: string;
@@ -162,10 +169,12 @@ export class KafkaCluster {
     } else {
       ports = await freePorts(2 * n);
     }
+    const oauthPorts = options.oauthbearer ? await freePorts(n) : [];
     const nodes: KafkaNode[] = Array.from({ length: n }, (_, i) => ({
       id: i + 1,
       port: ports[i],
       controllerPort: ports[n + i],
+      oauthPort: oauthPorts[i],
       config: join(dir, `node-${i + 1}`, 'server.properties'),
       log: join(dir, `node-${i + 1}`, 'kafka.log'),
     }));
@@ -183,11 +192,27 @@ export class KafkaCluster {
           'process.roles': 'broker,controller',
           'node.id': node.id,
           'controller.quorum.voters': voters,
-          listeners: `${clientListener}://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
-          'advertised.listeners': `${clientListener}://127.0.0.1:${node.port}`,
+          listeners: [
+            `${clientListener}://127.0.0.1:${node.port}`,
+            `CONTROLLER://127.0.0.1:${node.controllerPort}`,
+            ...(node.oauthPort ? [`OAUTH://127.0.0.1:${node.oauthPort}`] : []),
+          ].join(','),
+          'advertised.listeners': [
+            `${clientListener}://127.0.0.1:${node.port}`,
+            ...(node.oauthPort ? [`OAUTH://127.0.0.1:${node.oauthPort}`] : []),
+          ].join(','),
           'controller.listener.names': 'CONTROLLER',
           'inter.broker.listener.name': clientListener,
-          'listener.security.protocol.map': `${clientListener}:${clientListener},CONTROLLER:PLAINTEXT`,
+          'listener.security.protocol.map': `${clientListener}:${clientListener},CONTROLLER:PLAINTEXT${
+            node.oauthPort ? ',OAUTH:SASL_PLAINTEXT' : ''
+          }`,
+          ...(node.oauthPort
+            ? {
+                'listener.name.oauth.sasl.enabled.mechanisms': 'OAUTHBEARER',
+                'listener.name.oauth.oauthbearer.sasl.jaas.config':
+                  'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="admin";',
+              }
+            : {}),
           ...(security ? securityProperties(security) : {}),
           'log.dirs': join(dirname(node.config), 'data'),
           // As in production: every write on min.insync.replicas of 3, never an out-of-sync leader.
@@ -265,6 +290,11 @@ export class KafkaCluster {
 
   get bootstrap(): string[] {
     return this.nodes.map((node) => `127.0.0.1:${node.port}`);
+  }
+
+  /** The OAUTHBEARER listener of each node (with `oauthbearer: true`). */
+  get oauthBootstrap(): string[] {
+    return this.nodes.filter((node) => node.oauthPort).map((node) => `127.0.0.1:${node.oauthPort}`);
   }
 
   get size(): number {
