@@ -113,6 +113,8 @@ export interface KafkaSettings {
   connectionTimeoutMs: number;
   requestTimeoutMs: number;
   ssl: boolean;
+  /** Largest produce request, in bytes (below the brokers' message.max.bytes); 900 KiB by default. */
+  maxRequestBytes?: number;
   /** PEM files for TLS (read when the client is built); unset: the system's CAs, no client certificate. */
   tls?: { caFile?: string; certFile?: string; keyFile?: string };
   sasl?:

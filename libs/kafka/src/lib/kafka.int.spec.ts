@@ -148,4 +148,16 @@ describe('kafkajs against Apache Kafka', () => {
       await broker.restart(2);
     }
   }, 120000);
+
+  it("writes one call larger than the brokers' message.max.bytes to one partition (1 MB by default)", async () => {
+    const before = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
+    // 1,500 records of 2 KB under one key: 3 MB for a single partition.
+    const records = Array.from({ length: 1500 }, (_, i) => ({
+      key: 'one-entity',
+      value: `${i}:${'x'.repeat(2048)}`,
+    }));
+    await producer.emitMany([{ topic, records }]);
+    const after = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
+    expect(after - before).toBe(1500);
+  });
 });
