@@ -173,18 +173,26 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     watch(app);
     return app;
   };
-  const restart = async (name: string, signal: NodeJS.Signals, downMs: number) => {
-    const app = apps.get(name);
-    if (!app) return `${name} is not part of this stack`;
-    sample();
-    intentional.add(app);
-    if (signal === 'SIGKILL') app.kill('SIGKILL');
-    else await app.stop();
-    await app.exited();
-    await sleep(downMs);
-    const spec = specs.find((s) => s.name === name);
-    if (spec) await startApp(spec);
-    return undefined;
+  // Two planned restarts of one app may overlap: the second waits for the first to finish, so two
+  // processes of one app never race for its port.
+  const restarting = new Map<string, Promise<unknown>>();
+  const restart = (name: string, signal: NodeJS.Signals, downMs: number): Promise<string | undefined> => {
+    const run = async () => {
+      const app = apps.get(name);
+      if (!app) return `${name} is not part of this stack`;
+      sample();
+      intentional.add(app);
+      if (signal === 'SIGKILL') app.kill('SIGKILL');
+      else await app.stop();
+      await app.exited();
+      await sleep(downMs);
+      const spec = specs.find((s) => s.name === name);
+      if (spec) await startApp(spec);
+      return undefined;
+    };
+    const next = (restarting.get(name) ?? Promise.resolve()).catch(() => undefined).then(run);
+    restarting.set(name, next);
+    return next;
   };
   const sampler = setInterval(sample, 1000);
   const tails: LiveTail[] = [];
