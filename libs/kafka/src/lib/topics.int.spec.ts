@@ -105,8 +105,11 @@ describe('topics on Apache Kafka', () => {
       async () => {
         await producer.emit(topic, [{ key: 'tick', value: String(Date.now()) }]);
         const records = await readTopic(kafka, topic);
-        const cursors = records.filter((r) => r.key === 'journey-safety-net-cursor');
-        return cursors.length === 1 ? records : undefined;
+        const once = (key: string) => records.filter((r) => r.key === key).length === 1;
+        // The cleaner works segment by segment: wait until both cursors are down to one record.
+        return once('journey-safety-net-cursor') && once('entity-reconciliation-cursor')
+          ? records
+          : undefined;
       },
       { timeoutMs: 60000, intervalMs: 500, what: 'the log cleaner to compact the state topic' },
     );
