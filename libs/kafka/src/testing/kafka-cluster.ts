@@ -15,6 +15,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { workspaceRoot } from '@nx/devkit';
+import { freePort } from '@fenx/testing';
 import { Kafka } from 'kafkajs';
 import { createKafka, ensureTopics } from '../lib/kafka-client';
 import { retryRetriable } from '../lib/retriable';
@@ -76,19 +77,7 @@ function javaBinary(): string {
 /** Ports nothing listens on now (bound and released), all distinct. */
 async function freePorts(count: number): Promise<number[]> {
   const ports = new Set<number>();
-  while (ports.size < count) {
-    ports.add(
-      await new Promise<number>((resolve, reject) => {
-        const server = createServer();
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => {
-          const address = server.address();
-          const port = typeof address === 'object' && address ? address.port : 0;
-          server.close(() => resolve(port));
-        });
-      }),
-    );
-  }
+  while (ports.size < count) ports.add(await freePort());
   return [...ports];
 }
 
