@@ -52,8 +52,7 @@ export const DEAD_LETTER_TOPICS = Object.values(TOPICS)
 /**
  * The detail topics and the dead-letter topics as the run went. The detail topics are compacted:
  * real Kafka keeps at least the latest record per key, and that is what this keeps (one key goes
- * to one partition, so the last record read is the latest), whatever the dev broker's size
- * retention dropped since.
+ * to one partition, so the last record read is the latest), whatever compaction removed since.
  */
 export class OutputTail extends LiveTail {
   /** The latest journey-details record per journey id. */
