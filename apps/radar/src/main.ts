@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { calibrate, SIGNING_SCHEMES } from '@fenx/hmac';
 import { Command } from 'commander';
 import { APP, loadRadarConfig } from './app/radar-config';
-import { createRadarApp } from './app/radar-app';
+import { createRadarApp, listenRadar } from './app/radar-app';
 
 async function serve(): Promise<void> {
   let config;
@@ -13,7 +13,7 @@ async function serve(): Promise<void> {
     process.exit(2);
   }
   const app = await createRadarApp(config);
-  await app.listen(config.port, '0.0.0.0');
+  await listenRadar(app, config);
 }
 
 /** Which signing scheme a captured FenX delivery matches: exit 0 with the scheme(s), 1 with none. */

@@ -2,18 +2,20 @@ import { Command } from 'commander';
 import { deadLettersCommand } from './dead-letters.command';
 import { describeFailure, EXIT } from './errors';
 import { CliIo } from './io';
+import { kafkaCommand } from './kafka.command';
 import { reconcileCommand } from './reconcile.command';
 import { webhooksCommand } from './webhooks.command';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('fenx-admin')
-    .description('Operations on the FenX pipeline: webhooks, dead letters, reconciliation')
+    .description('Operations on the FenX pipeline: webhooks, dead letters, reconciliation, Kafka set-up')
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride();
   program.addCommand(webhooksCommand(io));
   program.addCommand(deadLettersCommand(io));
   program.addCommand(reconcileCommand(io));
+  program.addCommand(kafkaCommand(io));
   for (const cmd of program.commands) {
     cmd
       .exitOverride()

@@ -6,6 +6,7 @@ import {
   KafkaProducer,
   ReadRecord,
   readTopic,
+  TOPIC_MANIFEST,
   TOPICS,
 } from '@fenx/kafka';
 import { KafkaCluster } from '@fenx/kafka/testing';
@@ -147,5 +148,22 @@ describe('fenx-admin dead-letters, against Apache Kafka', () => {
     });
     expect(run.code).toBe(6);
     expect(run.err).toContain('Kafka failed');
+  });
+
+  it('kafka setup finds the manifest topics as the manifest says: a rerun creates nothing', async () => {
+    const first = await cli(['kafka', 'setup'], env);
+    expect(first.err).toBe('');
+    expect(first.code).toBe(0);
+    const again = await cli(['kafka', 'setup'], env);
+    expect(again.code).toBe(0);
+    expect(again.out).toMatch(
+      new RegExp(`^topics: 0 created, ${TOPIC_MANIFEST.length} already as the manifest says$`),
+    );
+  });
+
+  it('kafka setup refuses an unknown app in --principal, naming the apps', async () => {
+    const run = await cli(['kafka', 'setup', '--principal', 'nobody=User:x'], env);
+    expect(run.code).toBe(2);
+    expect(run.err).toMatch(/app one of radar, journey-extractor, entity-extractor, lake-sink/);
   });
 });

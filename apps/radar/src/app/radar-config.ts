@@ -1,4 +1,5 @@
-import { EnvNumber, Env, processEnv, validateEnvAll } from '@fenx/config';
+import { isIP } from 'node:net';
+import { ConfigValidationError, EnvList, EnvNumber, Env, processEnv, validateEnvAll } from '@fenx/config';
 import {
   DEFAULT_SIGNING_SCHEME,
   isSigningScheme,
@@ -65,14 +66,88 @@ function IsWebhookSecrets(options?: ValidationOptions): PropertyDecorator {
     });
 }
 
+/** An IPv4 or IPv6 address, or a CIDR range of them (`10.0.0.0/8`, `fd00::/8`). */
+export function isAddressOrCidr(value: string): boolean {
+  const [address, bits, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d{1,3}$/.test(bits) && n >= 0 && n <= (family === 4 ? 32 : 128);
+}
+
+function IsAddressesOrCidrs(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isAddressesOrCidrs',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: {
+        message: `${String(propertyName)} must be comma-separated IP addresses or CIDR ranges, e.g. 10.0.0.0/8`,
+        ...options,
+      },
+      validator: {
+        validate: (value: unknown) =>
+          Array.isArray(value) && value.every((v) => typeof v === 'string' && isAddressOrCidr(v)),
+      },
+    });
+}
+
 /** radar's own settings. */
 export class RadarEnv {
-  /** HTTP port of the webhook route, /metrics and the health endpoints. */
+  /** HTTP port of the webhook route (and of /metrics and the health endpoints without RADAR_INTERNAL_PORT). */
   @IsInt()
   @Min(0)
   @Max(65535)
   @EnvNumber()
   PORT = 3000;
+
+  /**
+   * Port of /metrics and /health/*, which PORT then no longer serves (PORT serves the webhook route
+   * only). Unset: everything on PORT.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  @EnvNumber()
+  RADAR_INTERNAL_PORT?: number;
+
+  /**
+   * The proxies whose X-Forwarded-For radar believes (the gateway's addresses or CIDRs,
+   * comma-separated). Empty: none, the peer's address is the client's.
+   */
+  @IsAddressesOrCidrs()
+  @EnvList()
+  RADAR_TRUST_PROXY: string[] = [];
+
+  /** Longest time to receive a whole request, headers and body (a client dribbling a body is cut off). */
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  @EnvNumber()
+  RADAR_REQUEST_TIMEOUT_MS = 30_000;
+
+  /** Longest time to receive a request's headers (at most RADAR_REQUEST_TIMEOUT_MS). */
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  @EnvNumber()
+  RADAR_HEADERS_TIMEOUT_MS = 10_000;
+
+  /** An idle keep-alive connection is closed after this (above the gateway's own idle timeout). */
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  @EnvNumber()
+  RADAR_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+  /** A connection on which nothing moves for this long is closed. */
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  @EnvNumber()
+  RADAR_CONNECTION_TIMEOUT_MS = 60_000;
 
   /** The route FenX's webhook URL points at. */
   @Matches(/^\/[\w\-./]*$/, {
@@ -128,8 +203,19 @@ export class RadarEnv {
   RADAR_HTTP_PLATFORM: HttpPlatform = 'fastify';
 }
 
+export interface RadarHttpLimits {
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  connectionTimeoutMs: number;
+}
+
 export interface RadarConfig {
   port: number;
+  /** Port of /metrics and /health/*; undefined: they are on `port`. */
+  internalPort?: number;
+  trustProxy: string[];
+  http: RadarHttpLimits;
   webhookPath: string;
   keys: VerificationKey[];
   maxBodyBytes: number;
@@ -145,8 +231,28 @@ export interface RadarConfig {
 /** Validates the whole environment once, naming every bad variable. */
 export function loadRadarConfig(env: Env = processEnv()): RadarConfig {
   const [radar, kafka, logging] = validateEnvAll([RadarEnv, KafkaEnv, LoggingEnv], env);
+  if (radar.RADAR_HEADERS_TIMEOUT_MS > radar.RADAR_REQUEST_TIMEOUT_MS)
+    throw new ConfigValidationError([
+      `RADAR_HEADERS_TIMEOUT_MS: must be at most RADAR_REQUEST_TIMEOUT_MS (${radar.RADAR_REQUEST_TIMEOUT_MS}) (got "${radar.RADAR_HEADERS_TIMEOUT_MS}")`,
+    ]);
+  if (
+    radar.RADAR_INTERNAL_PORT !== undefined &&
+    radar.RADAR_INTERNAL_PORT !== 0 &&
+    radar.RADAR_INTERNAL_PORT === radar.PORT
+  )
+    throw new ConfigValidationError([
+      `RADAR_INTERNAL_PORT: must differ from PORT (${radar.PORT}) (got "${radar.RADAR_INTERNAL_PORT}")`,
+    ]);
   return {
     port: radar.PORT,
+    internalPort: radar.RADAR_INTERNAL_PORT,
+    trustProxy: radar.RADAR_TRUST_PROXY,
+    http: {
+      requestTimeoutMs: radar.RADAR_REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: radar.RADAR_HEADERS_TIMEOUT_MS,
+      keepAliveTimeoutMs: radar.RADAR_KEEP_ALIVE_TIMEOUT_MS,
+      connectionTimeoutMs: radar.RADAR_CONNECTION_TIMEOUT_MS,
+    },
     webhookPath: radar.RADAR_WEBHOOK_PATH,
     keys: parseWebhookSecrets(radar.RADAR_WEBHOOK_SECRETS, radar.RADAR_SIGNING_SCHEME),
     maxBodyBytes: radar.RADAR_MAX_BODY_BYTES,

@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { LoggingModule } from '@fenx/logging';
 import { MetricsModule } from '@fenx/metrics';
 import { HealthController } from './health.controller';
+import { InternalListener } from './internal-listener';
 import { APP, RadarConfig } from './radar-config';
 import { RadarKafka } from './radar-kafka';
 import { RADAR_METRIC_PROVIDERS, RadarMetrics } from './radar-metrics';
@@ -24,6 +25,7 @@ export class RadarModule {
         { provide: RADAR_CONFIG, useValue: config },
         ...RADAR_METRIC_PROVIDERS,
         RadarMetrics,
+        InternalListener,
         {
           provide: RadarKafka,
           inject: [RADAR_CONFIG, RadarMetrics],
