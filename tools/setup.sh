@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 
 # prometheus-pushgateway: the scheduled jobs' metrics in tests; prometheus: promtool, which checks and
 # unit-tests the alert rules; a Java 17+ runtime and Maven: Apache Kafka, fetched from Maven Central
-# (tools/kafka), when the machine has neither; openssl: the certificates of the secured test clusters.
-packages=(prometheus-pushgateway prometheus openssl)
+# (tools/kafka), when the machine has neither; openssl: the certificates of the secured test clusters;
+# kubectl: renders deploy/k8s offline (kubectl kustomize) for the deploy checks.
+packages=(prometheus-pushgateway prometheus openssl kubectl)
 command -v java >/dev/null || packages+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || packages+=(maven)
 
