@@ -52,8 +52,10 @@ export async function createRadarApp(config: RadarConfig): Promise<INestApplicat
     express.disable('x-powered-by');
     express.set('trust proxy', trustProxy);
     express.useBodyParser('raw', { type: () => true, limit: config.maxBodyBytes });
-    // Node checks the request and headers timeouts every 30 s on a server it made itself.
-    applyLimits(express.getHttpServer() as Server, limits);
+    const server = express.getHttpServer() as Server;
+    applyLimits(server, limits);
+    // Node checks the request timeout only every 30 s on a server it made itself: bound it per request.
+    cutOffIncompleteRequests(server, limits.requestTimeoutMs);
     app = express;
   }
   app.useLogger(app.get(Logger));
@@ -68,6 +70,22 @@ function applyLimits(server: Server, limits: RadarHttpLimits): void {
   server.headersTimeout = limits.headersTimeoutMs;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   server.setTimeout(limits.connectionTimeoutMs);
+}
+
+/** A request whose body is not complete after `timeoutMs` is answered 408 and its connection closed. */
+function cutOffIncompleteRequests(server: Server, timeoutMs: number): void {
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (req.complete) return;
+    const timer = setTimeout(() => {
+      if (req.complete || res.headersSent) return;
+      res.writeHead(408, { connection: 'close', 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ statusCode: 408, message: 'Request Timeout' }));
+      req.socket.destroy();
+    }, timeoutMs);
+    timer.unref();
+    req.once('end', () => clearTimeout(timer));
+    res.once('close', () => clearTimeout(timer));
+  });
 }
 
 /**

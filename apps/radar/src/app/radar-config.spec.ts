@@ -49,4 +49,38 @@ describe('radar settings', () => {
   it('refuses to start without a secret', () => {
     expect(() => loadRadarConfig({})).toThrow(/RADAR_WEBHOOK_SECRETS/);
   });
+
+  it('believes X-Forwarded-For from the configured addresses and CIDRs only, and names a bad one', () => {
+    expect(loadRadarConfig({ RADAR_WEBHOOK_SECRETS: 's' }).trustProxy).toEqual([]);
+    expect(
+      loadRadarConfig({ RADAR_WEBHOOK_SECRETS: 's', RADAR_TRUST_PROXY: '10.0.0.0/8, 192.0.2.7,fd00::/8' })
+        .trustProxy,
+    ).toEqual(['10.0.0.0/8', '192.0.2.7', 'fd00::/8']);
+    for (const bad of ['10.0.0.0/33', 'kong', '10.0.0.1/8/2', 'fd00::/129'])
+      expect(() => loadRadarConfig({ RADAR_WEBHOOK_SECRETS: 's', RADAR_TRUST_PROXY: bad })).toThrow(
+        /RADAR_TRUST_PROXY must be comma-separated IP addresses or CIDR ranges/,
+      );
+  });
+
+  it('has HTTP timeouts by default, and refuses a headers timeout above the request timeout or one port twice', () => {
+    expect(loadRadarConfig({ RADAR_WEBHOOK_SECRETS: 's' }).http).toEqual({
+      requestTimeoutMs: 30000,
+      headersTimeoutMs: 10000,
+      keepAliveTimeoutMs: 65000,
+      connectionTimeoutMs: 60000,
+    });
+    expect(() =>
+      loadRadarConfig({
+        RADAR_WEBHOOK_SECRETS: 's',
+        RADAR_REQUEST_TIMEOUT_MS: '5000',
+        RADAR_HEADERS_TIMEOUT_MS: '6000',
+      }),
+    ).toThrow(/RADAR_HEADERS_TIMEOUT_MS: must be at most RADAR_REQUEST_TIMEOUT_MS \(5000\)/);
+    expect(() =>
+      loadRadarConfig({ RADAR_WEBHOOK_SECRETS: 's', PORT: '3000', RADAR_INTERNAL_PORT: '3000' }),
+    ).toThrow(/RADAR_INTERNAL_PORT: must differ from PORT/);
+    expect(loadRadarConfig({ RADAR_WEBHOOK_SECRETS: 's', RADAR_INTERNAL_PORT: '9090' }).internalPort).toBe(
+      9090,
+    );
+  });
 });

@@ -14,7 +14,8 @@ import { KafkaCluster } from '@fenx/kafka/testing';
 import { metricValue, waitFor } from '@fenx/testing';
 import { register } from 'prom-client';
 import { randomUUID } from 'node:crypto';
-import { createRadarApp } from './radar-app';
+import { type AddressInfo, connect } from 'node:net';
+import { createRadarApp, listenRadar } from './radar-app';
 import { HTTP_PLATFORMS, loadRadarConfig } from './radar-config';
 
 const TENANT = '45bf62ac-e4b1-4c16-ae32-d774cd18db6d';
@@ -291,4 +292,119 @@ describe.each(HTTP_PLATFORMS)('radar on %s against Apache Kafka', (platform) => 
     const stored = new Set((await events()).map((e) => e.event.body));
     expect(answered.filter((a) => a.status === 200 && !stored.has(a.body))).toEqual([]);
   }, 120000);
+
+  // Last in this suite: it replaces the app above by one on two ports with short HTTP limits.
+  describe('HTTP limits and the internal port', () => {
+    let publicUrl: string;
+    let internalUrl: string;
+    let publicPort: number;
+    const REQUEST_TIMEOUT_MS = 2000;
+
+    beforeAll(async () => {
+      await app.close();
+      register.clear();
+      const config = loadRadarConfig({
+        ...broker.env(),
+        RADAR_WEBHOOK_SECRETS: CURRENT,
+        RADAR_HTTP_PLATFORM: platform,
+        FENX_TENANT_ID: TENANT,
+        LOG_LEVEL: 'silent',
+        PORT: '0',
+        RADAR_INTERNAL_PORT: '0',
+        RADAR_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+        RADAR_HEADERS_TIMEOUT_MS: '1000',
+      });
+      app = await createRadarApp(config);
+      const { internalPort } = await listenRadar(app, config, '127.0.0.1');
+      publicPort = (app.getHttpServer().address() as AddressInfo).port;
+      publicUrl = `http://127.0.0.1:${publicPort}`;
+      internalUrl = `http://127.0.0.1:${internalPort}`;
+    }, 60000);
+
+    /**
+     * Sends a request's head announcing `length` body bytes, then one byte every `everyMs` until the
+     * server closes the connection or the body is complete; resolves with what it sent and got back.
+     */
+    const dribble = (head: string, body: Buffer, everyMs: number) =>
+      new Promise<{ sent: number; answer: string }>((resolve, reject) => {
+        const socket = connect(publicPort, '127.0.0.1');
+        let sent = 0;
+        let answer = '';
+        let timer: NodeJS.Timeout | undefined;
+        socket.on('data', (d) => (answer += d.toString('latin1')));
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          clearInterval(timer);
+          resolve({ sent, answer });
+        });
+        socket.on('connect', () => {
+          socket.write(head);
+          timer = setInterval(() => {
+            if (sent >= body.length) return clearInterval(timer);
+            if (!socket.writable) return;
+            socket.write(body.subarray(sent, sent + 1));
+            sent += 1;
+          }, everyMs);
+        });
+        setTimeout(() => reject(new Error(`still connected after sending ${sent} bytes`)), 60000).unref();
+      });
+
+    it('cuts off a client that dribbles a body for longer than RADAR_REQUEST_TIMEOUT_MS', async () => {
+      const { body } = notification();
+      const bytes = Buffer.from(body);
+      const head =
+        `POST /webhooks/fenx HTTP/1.1\r\nHost: radar\r\ncontent-type: application/json\r\n` +
+        `x-fenx-signature: ${sign(body, CURRENT)}\r\ncontent-length: ${bytes.length}\r\n\r\n`;
+      // One byte every 100 ms: the body would take bytes.length / 10 seconds, far beyond the limit.
+      expect(bytes.length / 10).toBeGreaterThan((REQUEST_TIMEOUT_MS / 1000) * 10);
+      const { sent, answer } = await dribble(head, bytes, 100);
+      expect(sent).toBeLessThan(bytes.length);
+      expect(answer === '' || answer.startsWith('HTTP/1.1 408')).toBe(true);
+    }, 70000);
+
+    it('takes a delivery whose body arrives slowly but within the limit', async () => {
+      const { body } = notification();
+      const bytes = Buffer.from(body);
+      const chunks = [bytes.subarray(0, 100), bytes.subarray(100, 200), bytes.subarray(200)];
+      const res = await fetch(`${publicUrl}/webhooks/fenx`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-fenx-signature': sign(body, CURRENT) },
+        duplex: 'half',
+        body: new ReadableStream({
+          async pull(controller) {
+            const next = chunks.shift();
+            if (!next) return controller.close();
+            await new Promise((r) => setTimeout(r, 200));
+            controller.enqueue(next);
+          },
+        }),
+      } as RequestInit);
+      expect(res.status).toBe(200);
+    });
+
+    it('serves the webhook route only on the public port, /metrics and /health only on the internal one', async () => {
+      const status = async (url: string, init?: RequestInit) => (await fetch(url, init)).status;
+      expect(await status(`${publicUrl}/metrics`)).toBe(404);
+      expect(await status(`${publicUrl}/health/live`)).toBe(404);
+      expect(await status(`${internalUrl}/health/live`)).toBe(200);
+      expect(await status(`${internalUrl}/health/ready`)).toBe(200);
+      const metricsText = await (await fetch(`${internalUrl}/metrics`)).text();
+      expect(metricsText).toContain('radar_http_requests_total');
+      const { body } = notification();
+      expect(
+        await status(`${internalUrl}/webhooks/fenx`, {
+          method: 'POST',
+          headers: { 'x-fenx-signature': sign(body, CURRENT) },
+          body,
+        }),
+      ).toBe(404);
+      expect(
+        await status(`${publicUrl}/webhooks/fenx`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-fenx-signature': sign(body, CURRENT) },
+          body,
+        }),
+      ).toBe(200);
+    });
+  });
 });
