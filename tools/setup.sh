@@ -6,9 +6,8 @@ cd "$(dirname "$0")/.."
 
 # prometheus-pushgateway: the scheduled jobs' metrics in tests; prometheus: promtool, which checks and
 # unit-tests the alert rules; a Java 17+ runtime and Maven: Apache Kafka, fetched from Maven Central
-# (tools/kafka), when the machine has neither; openssl: the certificates of the secured test clusters;
-# kubectl: renders deploy/k8s offline (kubectl kustomize) for the deploy checks.
-packages=(prometheus-pushgateway prometheus openssl kubectl)
+# (tools/kafka), when the machine has neither; openssl: the certificates of the secured test clusters.
+packages=(prometheus-pushgateway prometheus openssl)
 command -v java >/dev/null || packages+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || packages+=(maven)
 
@@ -35,6 +34,18 @@ fi
 
 # kafkajs carries the fixes in patches/ (applied by npm ci's postinstall; again here for an older install).
 node_modules/.bin/patch-package >/dev/null
+
+# The deploy checks render deploy/k8s offline with `kubectl kustomize`; without kubectl (Debian has no
+# current one), kustomize itself from the Go module proxy into the cache (`kustomize build`).
+if ! command -v kubectl >/dev/null && [ ! -x "$HOME/.cache/fenx-pipeline/bin/kustomize" ]; then
+  if command -v go >/dev/null; then
+    echo "setup: installing kustomize v5.5.0 (go install) for the deploy checks" >&2
+    GOBIN="$HOME/.cache/fenx-pipeline/bin" go install sigs.k8s.io/kustomize/kustomize/v5@v5.5.0
+  else
+    echo "setup: the deploy checks need kubectl (or Go, to install kustomize): neither is installed" >&2
+    exit 1
+  fi
+fi
 
 # Apache Kafka for npm start, the tests, the soak and the benchmarks (a warm cache stays offline).
 bash tools/kafka/fetch.sh >/dev/null

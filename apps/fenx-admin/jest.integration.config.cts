@@ -2,6 +2,8 @@
 const unit = require('./jest.config.cts');
 
 module.exports = {
+  // One Apache Kafka cluster per test run; a namespace of topics and groups per file.
+  ...require('../../tools/jest/kafka.cjs'),
   ...unit,
   displayName: 'fenx-admin:integration',
   testPathIgnorePatterns: ['/node_modules/'],

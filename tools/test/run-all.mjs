@@ -1,5 +1,6 @@
 // Runs every check and test tier of every project, then prints one line with the totals.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -18,15 +19,45 @@ const env = {
 const targets =
   process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['lint', 'test', 'test-integration', 'e2e'];
 
+/** Runs a command to its end (asynchronously, so that the shared cluster's output keeps flowing). */
+function run(command, args) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, env, stdio: 'inherit' });
+    child.once('exit', (code, signal) => resolve({ status: code ?? (signal ? 1 : 0) }));
+  });
+}
+
 const nxBin = join(root, 'node_modules', '.bin', 'nx');
-const format = spawnSync(nxBin, ['format:check'], { cwd: root, env, stdio: 'inherit' });
+const format = await run(nxBin, ['format:check']);
 if (format.status !== 0) console.error('\nnx format:check failed: run `npx nx format:write`.');
 
-const nx = spawnSync(
-  nxBin,
-  ['run-many', '-t', ...targets, '--skip-nx-cache', '--parallel=2', '--outputStyle=stream'],
-  { cwd: root, env, stdio: 'inherit' },
-);
+// One Apache Kafka cluster for every project's Kafka tests (each test file in a namespace of its
+// own); a project's jest global setup starts one only when run on its own.
+const { ENV, startSharedKafka, stopSharedKafka } = createRequire(import.meta.url)('../jest/shared-kafka.cjs');
+let kafka;
+if (targets.some((t) => t === 'test-integration' || t === 'e2e')) {
+  try {
+    kafka = await startSharedKafka();
+  } catch (err) {
+    console.error(err.message);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+  env[ENV] = JSON.stringify({ bootstrap: kafka.state.bootstrap });
+  console.log(
+    `Shared Apache Kafka for the tests: ${kafka.state.bootstrap} (ready in ${kafka.state.startedMs} ms)`,
+  );
+}
+
+const nx = await run(nxBin, [
+  'run-many',
+  '-t',
+  ...targets,
+  '--skip-nx-cache',
+  '--parallel=2',
+  '--outputStyle=stream',
+]);
+if (kafka) await stopSharedKafka(kafka.child);
 
 let passed = 0;
 let failed = 0;

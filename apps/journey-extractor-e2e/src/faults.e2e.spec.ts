@@ -7,7 +7,7 @@ describe('journey-extractor continuous under FenX faults and a broker outage', (
   let deleted: string[] = [];
 
   beforeAll(async () => {
-    h = await Harness.start();
+    h = await Harness.start({}, { ownCluster: true });
   });
 
   afterAll(async () => {
@@ -87,9 +87,9 @@ describe('journey-extractor continuous under FenX faults and a broker outage', (
     const [app] = h.apps;
     // Wait for the extractor to be writing this activity, then take the cluster away for a while.
     await waitFor(async () => (await h.details()).length > before, { timeoutMs: 60000, what: 'new details' });
-    await h.broker.killAll();
+    await h.cluster.killAll();
     await new Promise((r) => setTimeout(r, 4000)); // the outage itself, not a wait for a condition
-    await h.broker.restartAll();
+    await h.cluster.restartAll();
     expect(app.running).toBe(true);
     const url = `http://127.0.0.1:${(app.options.env ?? {})['EXTRACTOR_PORT']}`;
     const [metrics] = await converged(url, deleted);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FenxClient, fenxClientSettings } from '@fenx/fenx-client';
 import { applyAcls, createKafka, PIPELINE_APPS, pipelineAcls, TOPIC_MANIFEST } from '@fenx/kafka';
-import { KafkaCluster } from '@fenx/kafka/testing';
+import { KafkaCluster, sharedKafka, TestKafka } from '@fenx/kafka/testing';
 import { LakeSql } from '@fenx/lake-sql';
 import {
   AppProcess,
@@ -78,24 +78,28 @@ const MODES = [
 describe.each(MODES)(
   'the whole pipeline, from the simulator’s activity to the lake views ($name)',
   ({ secure }) => {
-    let broker: KafkaCluster;
+    let broker: TestKafka;
+    let secured: KafkaCluster | undefined;
     let sim: SimulatorProcess;
     let lakeDir: string;
     const apps: AppProcess[] = [];
 
     beforeAll(async () => {
-      broker = await KafkaCluster.start({
-        brokers: 3,
-        topics: secure ? TOPIC_MANIFEST : [],
-        security: secure
-          ? { users: Object.fromEntries(PIPELINE_APPS.map((app) => [app, `${app}-${randomUUID()}`])) }
-          : undefined,
-      });
       if (secure) {
+        secured = await KafkaCluster.start({
+          brokers: 3,
+          topics: TOPIC_MANIFEST,
+          security: {
+            users: Object.fromEntries(PIPELINE_APPS.map((app) => [app, `${app}-${randomUUID()}`])),
+          },
+        });
+        broker = secured;
         await applyAcls(
-          createKafka(broker.settings('acl-setup'), { logCreator: () => () => undefined }),
+          createKafka(secured.settings('acl-setup'), { logCreator: () => () => undefined }),
           pipelineAcls(),
         );
+      } else {
+        broker = await sharedKafka({ topics: [] });
       }
       lakeDir = mkdtempSync(join(tmpdir(), 'pipeline-lake-'));
       const ports: StackPorts = {
@@ -117,7 +121,7 @@ describe.each(MODES)(
             name: app.name,
             args: app.args,
             env: {
-              ...(secure ? { ...broker.env(app.name), KAFKA_CREATE_TOPICS: 'false' } : broker.env()),
+              ...(secured ? { ...secured.env(app.name), KAFKA_CREATE_TOPICS: 'false' } : broker.env()),
               ...app.env,
               LOG_LEVEL: 'warn',
             },

@@ -1,5 +1,5 @@
 import { createKafka, decodeWebhookEvent, KafkaClient, readTopic, TOPICS } from '@fenx/kafka';
-import { KafkaCluster } from '@fenx/kafka/testing';
+import { sharedKafka, TestKafka } from '@fenx/kafka/testing';
 import {
   AppProcess,
   freePort,
@@ -11,7 +11,7 @@ import {
 
 /** The simulator signing and delivering its webhooks to the built radar, which writes them to topic 1. */
 describe('radar receiving the simulator’s signed webhooks', () => {
-  let broker: KafkaCluster;
+  let broker: TestKafka;
   let kafka: KafkaClient;
   let sim: SimulatorProcess;
   let radar: AppProcess;
@@ -41,7 +41,7 @@ describe('radar receiving the simulator’s signed webhooks', () => {
   const webhook = async () => (await sim.control.groundTruth()).webhooks[0];
 
   beforeAll(async () => {
-    broker = await KafkaCluster.start({ brokers: 3 });
+    broker = await sharedKafka();
     kafka = createKafka(broker.settings('radar-e2e'), { logCreator: () => () => undefined });
     port = await freePort();
     radar = await startRadar();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { workspaceRoot } from '@nx/devkit';
-import { KafkaCluster } from '@fenx/kafka/testing';
+import { sharedKafka, TestKafka } from '@fenx/kafka/testing';
 import { MetricsModule } from '@fenx/metrics';
 import { AppProcess, freePort, SIMULATOR_DEFAULTS, SimulatorProcess, startSimulator } from '@fenx/testing';
 import { makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
@@ -96,11 +96,11 @@ function defaultMetricsInUse(): string[] {
 
 describe('metric exports: every docs/metrics.md name is served at /metrics', () => {
   let simulator: SimulatorProcess;
-  let broker: KafkaCluster | undefined;
+  let broker: TestKafka | undefined;
 
   beforeAll(async () => {
     simulator = await startSimulator();
-    if (APPS.length > 0) broker = await KafkaCluster.start();
+    if (APPS.length > 0) broker = await sharedKafka();
   }, 60000);
 
   afterAll(async () => {

@@ -13,7 +13,7 @@ import {
   topicOffsets,
   TOPICS,
 } from '@fenx/kafka';
-import { KafkaCluster } from '@fenx/kafka/testing';
+import { sharedKafka, TestKafka } from '@fenx/kafka/testing';
 import {
   AppProcess,
   freePort,
@@ -75,7 +75,7 @@ export class Harness {
   client!: FenxClient;
 
   private constructor(
-    readonly broker: KafkaCluster,
+    readonly broker: TestKafka,
     readonly kafka: KafkaClient,
     readonly producer: KafkaProducer,
     readonly receiver: TestReceiver,
@@ -83,7 +83,7 @@ export class Harness {
   ) {}
 
   static async start(simEnv: Record<string, string> = {}): Promise<Harness> {
-    const broker = await KafkaCluster.start({ brokers: 1 });
+    const broker = await sharedKafka();
     const kafka = createKafka(broker.settings(), quiet);
     const producer = new KafkaProducer(kafka, broker.settings());
     await producer.connect();

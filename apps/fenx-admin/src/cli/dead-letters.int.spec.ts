@@ -9,7 +9,7 @@ import {
   TOPIC_MANIFEST,
   TOPICS,
 } from '@fenx/kafka';
-import { KafkaCluster } from '@fenx/kafka/testing';
+import { sharedKafka, TestKafka } from '@fenx/kafka/testing';
 import { cli } from '../test/cli-harness';
 
 const SOURCE = TOPICS.webhookEvents.name;
@@ -31,7 +31,7 @@ function notification(n: number): Buffer {
 }
 
 describe('fenx-admin dead-letters, against Apache Kafka', () => {
-  let broker: KafkaCluster;
+  let broker: TestKafka;
   let kafka: KafkaClient;
   let producer: KafkaProducer;
   let env: Record<string, string>;
@@ -39,7 +39,7 @@ describe('fenx-admin dead-letters, against Apache Kafka', () => {
   const readAll = (topic: string): Promise<ReadRecord[]> => readTopic(kafka, topic, { timeoutMs: 30000 });
 
   beforeAll(async () => {
-    broker = await KafkaCluster.start();
+    broker = await sharedKafka();
     const settings = broker.settings();
     kafka = createKafka(settings);
     producer = new KafkaProducer(kafka, settings);

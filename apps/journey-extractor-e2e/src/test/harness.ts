@@ -11,7 +11,7 @@ import {
   textHeaders,
   TOPICS,
 } from '@fenx/kafka';
-import { KafkaCluster } from '@fenx/kafka/testing';
+import { KafkaCluster, sharedKafka, TestKafka } from '@fenx/kafka/testing';
 import {
   AppProcess,
   freePort,
@@ -54,14 +54,18 @@ export class Harness {
   readonly apps: AppProcess[] = [];
 
   private constructor(
-    readonly broker: KafkaCluster,
+    readonly broker: TestKafka,
     readonly kafka: KafkaClient,
     readonly producer: KafkaProducer,
     readonly sim: SimulatorProcess,
   ) {}
 
-  static async start(simEnv: Record<string, string> = {}): Promise<Harness> {
-    const broker = await KafkaCluster.start({ brokers: 3 });
+  /** On the run's shared cluster; `ownCluster` for a test that stops brokers (see `cluster`). */
+  static async start(
+    simEnv: Record<string, string> = {},
+    options: { ownCluster?: boolean } = {},
+  ): Promise<Harness> {
+    const broker = options.ownCluster ? await KafkaCluster.start({ brokers: 3 }) : await sharedKafka();
     const kafka = createKafka(broker.settings('journey-e2e'), quiet);
     const producer = new KafkaProducer(kafka, broker.settings('journey-e2e'));
     await producer.connect();
@@ -72,6 +76,12 @@ export class Harness {
       ...simEnv,
     });
     return new Harness(broker, kafka, producer, sim);
+  }
+
+  /** The harness's own cluster, for faults (started with `ownCluster`). */
+  get cluster(): KafkaCluster {
+    if (!(this.broker instanceof KafkaCluster)) throw new Error('this harness runs on the shared cluster');
+    return this.broker;
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { ConsumedRecord } from '@fenx/kafka';
+import { type ConsumedRecord, withoutNamespace } from '@fenx/kafka';
 
 /** One line of a lake file: a Kafka record with its coordinates, the value as JSON when it is JSON. */
 export interface LakeLine {
@@ -40,14 +40,17 @@ export function lineValue(line: LakeLine): Buffer | null {
   return line.value === null ? null : Buffer.from(JSON.stringify(line.value));
 }
 
-/** `topic=<t>/dt=YYYY-MM-DD/hour=HH` of a timestamp (UTC). */
+/**
+ * `topic=<t>/dt=YYYY-MM-DD/hour=HH` of a timestamp (UTC). The topic is named without KAFKA_NAMESPACE
+ * (an environment's lake is a bucket or directory of its own), so the SQL views read every lake alike.
+ */
 export function partitionDir(topic: string, timestamp: string): string {
-  return `topic=${topic}/dt=${timestamp.slice(0, 10)}/hour=${timestamp.slice(11, 13)}`;
+  return `topic=${withoutNamespace(topic)}/dt=${timestamp.slice(0, 10)}/hour=${timestamp.slice(11, 13)}`;
 }
 
 /** `<dir>/<topic>+<partition>+<startOffset>.ndjson`: the name depends only on the first record. */
 export function fileName(first: LakeLine): string {
-  return `${partitionDir(first.topic, first.timestamp)}/${first.topic}+${first.partition}+${first.offset}.ndjson`;
+  return `${partitionDir(first.topic, first.timestamp)}/${withoutNamespace(first.topic)}+${first.partition}+${first.offset}.ndjson`;
 }
 
 /**

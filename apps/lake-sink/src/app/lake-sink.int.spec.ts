@@ -9,8 +9,9 @@ import {
   readTopic,
   TopicName,
   TOPICS,
+  withoutNamespace,
 } from '@fenx/kafka';
-import { KafkaCluster } from '@fenx/kafka/testing';
+import { sharedKafka, TestKafka } from '@fenx/kafka/testing';
 import { AppProcess, freePort, waitFor } from '@fenx/testing';
 import S3rver from 's3rver';
 import { LakeLine, pathHour } from './lake-files';
@@ -24,14 +25,14 @@ const HOUR_B = Date.parse('2026-11-23T06:40:00Z');
 /** Every line of a topic in the store, with the file it is in. */
 async function lines(store: LakeStore, topic: string): Promise<{ path: string; line: LakeLine }[]> {
   const out: { path: string; line: LakeLine }[] = [];
-  for (const path of await store.list(`topic=${topic}/`))
+  for (const path of await store.list(`topic=${withoutNamespace(topic)}/`))
     for (const text of (await store.get(path)).toString('utf8').split('\n'))
       if (text !== '') out.push({ path, line: JSON.parse(text) as LakeLine });
   return out;
 }
 
 describe('lake-sink against Apache Kafka', () => {
-  let broker: KafkaCluster;
+  let broker: TestKafka;
   let kafka: KafkaClient;
   let producer: KafkaProducer;
   const dirs: string[] = [];
@@ -62,7 +63,7 @@ describe('lake-sink against Apache Kafka', () => {
   };
 
   beforeAll(async () => {
-    broker = await KafkaCluster.start({ brokers: 3 });
+    broker = await sharedKafka();
     kafka = createKafka(broker.settings('lake-test'), { logCreator: () => () => undefined });
     producer = new KafkaProducer(kafka, broker.settings('lake-test'));
     await producer.connect();
@@ -98,7 +99,9 @@ describe('lake-sink against Apache Kafka', () => {
       for (const { path, line } of got) {
         expect(pathHour(path)?.hour.toISOString().slice(0, 13)).toBe(line.timestamp.slice(0, 13));
         expect(path).toMatch(
-          new RegExp(`^topic=${T}/dt=2026-11-23/hour=0[56]/${T}\\+${line.partition}\\+\\d+\\.ndjson$`),
+          new RegExp(
+            `^topic=${withoutNamespace(T)}/dt=2026-11-23/hour=0[56]/${withoutNamespace(T)}\\+${line.partition}\\+\\d+\\.ndjson$`,
+          ),
         );
         expect(line.headers['fenx-schema']).toBe('test');
       }
@@ -125,7 +128,9 @@ describe('lake-sink against Apache Kafka', () => {
     const store = new LocalStore(dir);
     const env = { LAKE_SINK_TARGET: dir, LAKE_SINK_FLUSH_RECORDS: '50', LAKE_SINK_GROUP_ID: group };
     let app = await sink(env);
-    await waitFor(async () => (await store.list(`topic=${topic}/`)).length >= 10, { timeoutMs: 60000 });
+    await waitFor(async () => (await store.list(`topic=${withoutNamespace(topic)}/`)).length >= 10, {
+      timeoutMs: 60000,
+    });
     app.kill('SIGKILL');
     await app.exited();
     const atKill = (await lines(store, topic)).length;

@@ -1,4 +1,11 @@
-import { createKafka, KafkaProducer, KafkaSettings, OutgoingRecord, TopicName } from '@fenx/kafka';
+import {
+  createKafka,
+  KafkaProducer,
+  KafkaSettings,
+  OutgoingRecord,
+  TopicName,
+  withoutNamespace,
+} from '@fenx/kafka';
 import { LakeLine, lineValue, pathHour } from './lake-files';
 import type { LakeStore } from './lake-store';
 
@@ -21,7 +28,7 @@ export async function* linesBetween(
   from: Date,
   to: Date,
 ): AsyncGenerator<LakeLine> {
-  for (const path of await store.list(`topic=${topic}/`)) {
+  for (const path of await store.list(`topic=${withoutNamespace(topic)}/`)) {
     const at = pathHour(path);
     if (!at || at.hour.getTime() + 3_600_000 <= from.getTime() || at.hour.getTime() >= to.getTime()) continue;
     for (const text of (await store.get(path)).toString('utf8').split('\n')) {

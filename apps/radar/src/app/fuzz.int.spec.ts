@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { sign } from '@fenx/hmac';
 import { createKafka, decodeWebhookEvent, readTopic, TOPICS } from '@fenx/kafka';
-import { KafkaCluster } from '@fenx/kafka/testing';
+import { sharedKafka, TestKafka } from '@fenx/kafka/testing';
 import fc from 'fast-check';
 import { connect } from 'node:net';
 import { register } from 'prom-client';
@@ -64,12 +64,12 @@ const anyBody = fc.oneof(
 type Signing = 'valid' | 'tampered' | 'wrong-secret' | 'none' | 'garbage' | 'duplicated' | 'lowercase';
 
 describe('radar under random and mutated requests', () => {
-  let broker: KafkaCluster;
+  let broker: TestKafka;
   let app: INestApplication;
   let port: number;
 
   beforeAll(async () => {
-    broker = await KafkaCluster.start({ brokers: 1 });
+    broker = await sharedKafka();
     app = await createRadarApp(
       loadRadarConfig({
         ...broker.env(),

@@ -12,7 +12,7 @@ import {
   TopicFollower,
   TOPICS,
 } from '@fenx/kafka';
-import { KafkaCluster } from '@fenx/kafka/testing';
+import { sharedKafka, TestKafka } from '@fenx/kafka/testing';
 import { waitFor } from '@fenx/testing';
 import { Registry } from 'prom-client';
 import { ExtractionMetrics } from './extraction-metrics';
@@ -31,13 +31,13 @@ interface Read {
 }
 
 describe('extraction over Apache Kafka', () => {
-  let broker: KafkaCluster;
+  let broker: TestKafka;
   let kafka: KafkaClient;
   let producer: KafkaProducer;
   let seq = 0;
 
   beforeAll(async () => {
-    broker = await KafkaCluster.start({ brokers: 3 });
+    broker = await sharedKafka();
     kafka = createKafka(broker.settings(), quiet);
     producer = new KafkaProducer(kafka, broker.settings());
     await producer.connect();

@@ -1,12 +1,7 @@
-import {
-  AclOperationTypes,
-  AclPermissionTypes,
-  AclResourceTypes,
-  Kafka,
-  ResourcePatternTypes,
-} from 'kafkajs';
+import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } from 'kafkajs';
+import { kafkajs, KafkaClient } from './kafka-client';
 import { retryRetriable } from './retriable';
-import { TOPICS, TopicName } from './topics';
+import { namespaced, TOPICS, TopicName } from './topics';
 
 /** The apps that talk to Kafka in production, each with a principal of its own. */
 export type PipelineApp = 'radar' | 'journey-extractor' | 'entity-extractor' | 'lake-sink';
@@ -21,7 +16,8 @@ export const PIPELINE_APPS: readonly PipelineApp[] = [
 /**
  * What each app may do, and nothing more: the one source of the production ACLs. Group names are
  * prefixes: an app's consumer groups start with its group id (the app's name by default), and the
- * throw-away groups that read a topic to its end start with `fenx-reader-` or `fenx-state-reader-`.
+ * throw-away groups that read a topic to its end start with `fenx-reader-` or `fenx-state-reader-`
+ * (each inside KAFKA_NAMESPACE, like the topics).
  */
 export const APP_ACCESS: Record<PipelineApp, { reads: TopicName[]; writes: TopicName[]; groups: string[] }> =
   {
@@ -87,7 +83,13 @@ export function pipelineAcls(principals: Partial<Record<PipelineApp, string>> = 
       entries.push({ principal, resource: 'topic', name: topic, pattern: 'literal', operation: 'Write' });
     }
     for (const group of access.groups) {
-      entries.push({ principal, resource: 'group', name: group, pattern: 'prefixed', operation: 'Read' });
+      entries.push({
+        principal,
+        resource: 'group',
+        name: namespaced(group),
+        pattern: 'prefixed',
+        operation: 'Read',
+      });
     }
   }
   return entries;
@@ -102,8 +104,8 @@ export function kafkaAclsCommands(entries: readonly AclEntry[], bootstrap = '$BO
 }
 
 /** Creates the ACLs (admin rights needed). Creating one that exists changes nothing. */
-export async function applyAcls(kafka: Kafka, entries: readonly AclEntry[]): Promise<void> {
-  const admin = kafka.admin();
+export async function applyAcls(kafka: KafkaClient, entries: readonly AclEntry[]): Promise<void> {
+  const admin = kafkajs(kafka).admin();
   await admin.connect();
   try {
     await retryRetriable('creating ACLs', () =>

@@ -1,6 +1,7 @@
 import type { Admin } from 'kafkajs';
-import type { KafkaClient } from './kafka-client';
+import { kafkajs, type KafkaClient } from './kafka-client';
 import { retryRetriable } from './retriable';
+import { namespaced } from './topics';
 
 /** A partition's first offset still held (`low`) and the offset its next record gets (`high`). */
 export interface PartitionOffsets {
@@ -22,7 +23,7 @@ export async function groupOffsets(
   topic: string,
 ): Promise<Map<number, bigint>> {
   const [committed] = await retryRetriable(`committed offsets of ${groupId}`, () =>
-    admin.fetchOffsets({ groupId, topics: [topic] }),
+    admin.fetchOffsets({ groupId: namespaced(groupId), topics: [topic] }),
   );
   const offsets = new Map<number, bigint>();
   for (const p of committed?.partitions ?? []) {
@@ -33,7 +34,7 @@ export async function groupOffsets(
 }
 
 async function withAdmin<T>(kafka: KafkaClient, call: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = kafka.admin();
+  const admin = kafkajs(kafka).admin();
   await admin.connect();
   try {
     return await call(admin);
@@ -65,7 +66,7 @@ export class KafkaProbe {
     kafka: KafkaClient,
     private readonly topic: string,
   ) {
-    this.admin = kafka.admin();
+    this.admin = kafkajs(kafka).admin();
   }
 
   connect(): Promise<void> {

@@ -1,5 +1,5 @@
 import { waitFor } from '@fenx/testing';
-import { Admin, Kafka } from 'kafkajs';
+import { Admin } from 'kafkajs';
 import { KafkaCluster } from '../testing';
 import {
   BatchConsumer,
@@ -8,10 +8,10 @@ import {
   ConsumedRecord,
   StopConsumerError,
 } from './batch-consumer';
-import { createKafka } from './kafka-client';
+import { createKafka, KafkaClient, kafkajs } from './kafka-client';
 import { KafkaProducer } from './kafka-producer';
 import { readTopic } from './topic-reader';
-import { TOPICS } from './topics';
+import { namespaced, TOPICS } from './topics';
 
 const source = TOPICS.webhookEvents.name;
 const output = TOPICS.journeyDetails.name;
@@ -25,7 +25,7 @@ interface Read {
 
 describe('BatchConsumer against Apache Kafka', () => {
   let broker: KafkaCluster;
-  let kafka: Kafka;
+  let kafka: KafkaClient;
   let admin: Admin;
   let producer: KafkaProducer;
 
@@ -34,7 +34,7 @@ describe('BatchConsumer against Apache Kafka', () => {
     kafka = createKafka(broker.settings(), {
       logCreator: () => () => undefined,
     });
-    admin = kafka.admin();
+    admin = kafkajs(kafka).admin();
     await admin.connect();
     producer = new KafkaProducer(kafka, broker.settings());
     await producer.connect();
@@ -72,7 +72,7 @@ describe('BatchConsumer against Apache Kafka', () => {
   }
 
   async function committedTotal(groupId: string): Promise<number> {
-    const [committed] = await admin.fetchOffsets({ groupId, topics: [source] });
+    const [committed] = await admin.fetchOffsets({ groupId: namespaced(groupId), topics: [source] });
     return committed.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
   }
 

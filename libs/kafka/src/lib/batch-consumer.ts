@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { groupOffsets, partitionOffsets } from './admin';
-import { createConsumer, KafkaClient } from './kafka-client';
+import { createConsumer, KafkaClient, kafkajs } from './kafka-client';
 import { KafkaProducer, OutgoingRecord, TopicRecords } from './kafka-producer';
 import { KafkaHeaders } from './messages/headers';
 import { TopicName } from './topics';
@@ -191,7 +191,7 @@ export class BatchConsumer {
    */
   async runOnce(): Promise<DrainSummary> {
     const { topic, groupId } = this.options;
-    const admin = this.options.kafka.admin();
+    const admin = kafkajs(this.options.kafka).admin();
     await admin.connect();
     try {
       const offsets = await partitionOffsets(admin, topic);

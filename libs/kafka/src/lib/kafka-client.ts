@@ -16,14 +16,30 @@ import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
 import { applyKafkajsFixes } from './kafkajs-fixes';
 import { retryRetriable } from './retriable';
 import { explainKafkaError, KafkaSettings, kafkaTlsOptions } from './kafka-settings';
-import { TopicSpec } from './topics';
+import { namespaced, TopicSpec } from './topics';
 
 /**
- * A connection to a Kafka cluster, made by `createKafka`. Outside this lib it is only handed to the
- * lib's functions and classes (`KafkaProducer`, `BatchConsumer`, `readTopic`, `topicOffsets`...),
- * never used directly, so the client behind it can change without touching the apps.
+ * A connection to a Kafka cluster, made by `createKafka`. It is opaque: outside this lib it is only
+ * handed to the lib's functions and classes (`KafkaProducer`, `BatchConsumer`, `readTopic`,
+ * `topicOffsets`...), so the client behind it can change without touching the apps.
  */
-export type KafkaClient = Kafka;
+export class KafkaClient {
+  readonly #kafka: Kafka;
+
+  constructor(kafka: Kafka) {
+    this.#kafka = kafka;
+  }
+
+  /** The kafkajs client behind a KafkaClient; see `kafkajs`. */
+  static unwrap(client: KafkaClient): Kafka {
+    return client.#kafka;
+  }
+}
+
+/** The kafkajs client behind a KafkaClient, for this lib's own modules (the lib's index does not export it). */
+export function kafkajs(client: KafkaClient): Kafka {
+  return KafkaClient.unwrap(client);
+}
 
 /** One log line of the Kafka client. */
 export interface KafkaLogEntry {
@@ -53,7 +69,7 @@ export function createKafka(settings: KafkaSettings, options: KafkaClientOptions
     sasl: saslOptions(settings),
     logCreator: options.logCreator,
   };
-  return new Kafka(config);
+  return new KafkaClient(new Kafka(config));
 }
 
 /** MSK IAM's OAUTHBEARER token provider: a token signed (SigV4) from the process's AWS credentials on each call. */
@@ -85,7 +101,7 @@ export const partitionKeyPartitioner: ICustomPartitioner = () => {
 };
 
 export function createProducer(kafka: KafkaClient, settings: KafkaSettings): Producer {
-  return kafka.producer({
+  return kafkajs(kafka).producer({
     idempotent: settings.idempotent,
     // kafkajs keeps sequence numbers correct only with one request in flight per broker.
     maxInFlightRequests: settings.idempotent ? 1 : undefined,
@@ -99,10 +115,10 @@ export function createConsumer(
   groupId: string,
   overrides: Omit<ConsumerConfig, 'groupId'> = {},
 ): Consumer {
-  return kafka.consumer({
+  return kafkajs(kafka).consumer({
     allowAutoTopicCreation: false,
     ...overrides,
-    groupId,
+    groupId: namespaced(groupId),
   });
 }
 
@@ -143,7 +159,7 @@ export async function ensureTopics(
   settings: KafkaSettings,
   topics: readonly TopicSpec[],
 ): Promise<EnsureTopicsResult> {
-  const admin = kafka.admin();
+  const admin = kafkajs(kafka).admin();
   try {
     await admin.connect();
   } catch (err) {

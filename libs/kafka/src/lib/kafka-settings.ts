@@ -101,6 +101,16 @@ export class KafkaEnv {
   @ValidateIf((env: KafkaEnv) => env.KAFKA_SASL_MECHANISM === 'aws-msk-iam')
   @IsString({ message: 'KAFKA_AWS_REGION must be set with KAFKA_SASL_MECHANISM=aws-msk-iam' })
   KAFKA_AWS_REGION?: string;
+
+  /**
+   * Prefix of every topic and consumer group name, e.g. `uat.`, for environments that share a cluster
+   * (read where the topic names are defined: KAFKA_NAMESPACE in topics.ts).
+   */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{0,100}$/, {
+    message: 'KAFKA_NAMESPACE may hold only letters, digits, ".", "_" and "-", at most 100 of them',
+  })
+  KAFKA_NAMESPACE?: string;
 }
 
 export interface KafkaSettings {

@@ -1,15 +1,15 @@
 import { KafkaCluster } from '../testing';
 import { waitFor } from '@fenx/testing';
-import { Admin, Kafka } from 'kafkajs';
-import { createConsumer, createKafka } from './kafka-client';
+import { Admin } from 'kafkajs';
+import { createConsumer, createKafka, KafkaClient, kafkajs } from './kafka-client';
 import { KafkaProducer } from './kafka-producer';
-import { TOPICS } from './topics';
+import { namespaced, TOPICS } from './topics';
 
 const topic = TOPICS.webhookEvents.name;
 
 describe('kafkajs against Apache Kafka', () => {
   let broker: KafkaCluster;
-  let kafka: Kafka;
+  let kafka: KafkaClient;
   let admin: Admin;
   let producer: KafkaProducer;
 
@@ -18,7 +18,7 @@ describe('kafkajs against Apache Kafka', () => {
     kafka = createKafka(broker.settings(), {
       logCreator: () => () => undefined,
     });
-    admin = kafka.admin();
+    admin = kafkajs(kafka).admin();
     await admin.connect();
     producer = new KafkaProducer(kafka, broker.settings());
     await producer.connect();
@@ -64,7 +64,7 @@ describe('kafkajs against Apache Kafka', () => {
 
   async function committedEqualsEnd(groupId: string): Promise<void> {
     const ends = await admin.fetchTopicOffsets(topic);
-    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const [committed] = await admin.fetchOffsets({ groupId: namespaced(groupId), topics: [topic] });
     for (const end of ends) {
       const c = committed.partitions.find((p) => p.partition === end.partition);
       expect({ partition: end.partition, offset: c?.offset }).toEqual({

@@ -1,7 +1,6 @@
-import { Kafka } from 'kafkajs';
 import { KafkaCluster } from '../testing';
 import { applyAcls, PIPELINE_APPS, pipelineAcls } from './acls';
-import { createKafka } from './kafka-client';
+import { createKafka, KafkaClient, kafkajs } from './kafka-client';
 import { KafkaProducer } from './kafka-producer';
 import { kafkaSettingProblem, KafkaSettings } from './kafka-settings';
 import { readTopic } from './topic-reader';
@@ -26,7 +25,7 @@ describe('Kafka over SASL_SSL with the production ACLs', () => {
     await cluster?.stop();
   });
 
-  const as = (user: string): { kafka: Kafka; settings: KafkaSettings } => {
+  const as = (user: string): { kafka: KafkaClient; settings: KafkaSettings } => {
     const settings = cluster.settings(`${user}-test`, user);
     return { kafka: createKafka(settings, quiet), settings };
   };
@@ -88,7 +87,7 @@ describe('Kafka over SASL_SSL with the production ACLs', () => {
   });
 
   async function connectError(settings: KafkaSettings): Promise<unknown> {
-    const admin = createKafka(settings, quiet).admin();
+    const admin = kafkajs(createKafka(settings, quiet)).admin();
     try {
       await admin.connect();
       await admin.listTopics();

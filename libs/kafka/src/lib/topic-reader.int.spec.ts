@@ -1,17 +1,16 @@
-import { Kafka } from 'kafkajs';
-import { KafkaCluster } from '../testing';
-import { createKafka } from './kafka-client';
+import { sharedKafka, TestKafka } from '../testing';
+import { createKafka, KafkaClient } from './kafka-client';
 import { KafkaProducer } from './kafka-producer';
 import { readTopic } from './topic-reader';
 import { TOPICS } from './topics';
 
 describe('readTopic against Apache Kafka', () => {
-  let broker: KafkaCluster;
-  let kafka: Kafka;
+  let broker: TestKafka;
+  let kafka: KafkaClient;
   let producer: KafkaProducer;
 
   beforeAll(async () => {
-    broker = await KafkaCluster.start({ brokers: 1 });
+    broker = await sharedKafka();
     kafka = createKafka(broker.settings(), { logCreator: () => () => undefined });
     producer = new KafkaProducer(kafka, broker.settings());
     await producer.connect();

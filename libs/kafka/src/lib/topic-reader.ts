@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, ConsumerConfig, EachBatchPayload } from 'kafkajs';
 import { groupOffsets, PartitionOffsets, partitionOffsets } from './admin';
-import { createConsumer, KafkaClient } from './kafka-client';
+import { createConsumer, KafkaClient, kafkajs } from './kafka-client';
 import { KafkaHeaders } from './messages/headers';
 
 /** One record as read back from a topic. */
@@ -211,7 +211,7 @@ export async function readTopic(
   options: ReadTopicOptions = {},
 ): Promise<ReadRecord[]> {
   const groupId = options.groupId ?? `fenx-reader-${randomUUID()}`;
-  const admin = kafka.admin();
+  const admin = kafkajs(kafka).admin();
   await admin.connect();
   let offsets: PartitionOffsets[];
   let committed = new Map<number, bigint>();
@@ -291,7 +291,7 @@ export class TopicFollower {
   /** Waits until every partition of every followed topic was read up to its end as of now. */
   async caughtUp(timeoutMs = 300000): Promise<void> {
     const ends = new Map<string, bigint>();
-    const admin = this.kafka.admin();
+    const admin = kafkajs(this.kafka).admin();
     await admin.connect();
     try {
       // One topic at a time: kafkajs's admin mixes up concurrent fetchTopicOffsets answers.

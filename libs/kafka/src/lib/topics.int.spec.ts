@@ -1,19 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@fenx/testing';
-import { Kafka } from 'kafkajs';
-import { KafkaCluster } from '../testing';
-import { createKafka, ensureTopics, TopicMismatchError } from './kafka-client';
+import { sharedKafka, TestKafka } from '../testing';
+import { createKafka, ensureTopics, KafkaClient, kafkajs, TopicMismatchError } from './kafka-client';
 import { KafkaProducer } from './kafka-producer';
 import { readTopic } from './topic-reader';
 import { TOPICS, TopicName, TopicSpec } from './topics';
 
 describe('topics on Apache Kafka', () => {
-  let cluster: KafkaCluster;
-  let kafka: Kafka;
+  let cluster: TestKafka;
+  let kafka: KafkaClient;
   let producer: KafkaProducer;
 
   beforeAll(async () => {
-    cluster = await KafkaCluster.start({ brokers: 3, topics: [] });
+    cluster = await sharedKafka({ topics: [] });
     kafka = createKafka(cluster.settings(), { logCreator: () => () => undefined });
     producer = new KafkaProducer(kafka, cluster.settings());
     await producer.connect();
@@ -31,7 +30,7 @@ describe('topics on Apache Kafka', () => {
   });
 
   async function describe(name: string) {
-    const admin = kafka.admin();
+    const admin = kafkajs(kafka).admin();
     await admin.connect();
     try {
       const meta = await admin.fetchTopicMetadata({ topics: [name] });

@@ -11,12 +11,30 @@ export interface TopicSpec {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
+ * Prepended to the name of every topic and consumer group (`KAFKA_NAMESPACE`, e.g. `uat.`), so that
+ * several environments can share one cluster; empty by default. It is read once, when this module
+ * loads, because topic names are constants throughout the code; `KafkaEnv` validates it with the other
+ * Kafka settings, so a bad value stops an app at start.
+ */
+export const KAFKA_NAMESPACE: string = process.env['KAFKA_NAMESPACE'] ?? '';
+
+/** A topic or group name inside `KAFKA_NAMESPACE` (typed as the bare name, which it is without one). */
+export function namespaced<N extends string>(name: N): N {
+  return (KAFKA_NAMESPACE + name) as N;
+}
+
+/** A name without KAFKA_NAMESPACE: the lake's paths use it, so the layout is the same in every environment. */
+export function withoutNamespace(name: string): string {
+  return KAFKA_NAMESPACE && name.startsWith(KAFKA_NAMESPACE) ? name.slice(KAFKA_NAMESPACE.length) : name;
+}
+
+/**
  * The topic manifest. Names follow `<domain>.<entity>.<event>.v<version>`; a breaking change of a
  * message contract gets a new version of the topic, never an in-place change.
  */
 export const TOPICS = {
   webhookEvents: {
-    name: 'fenx.webhook.events.v1',
+    name: namespaced('fenx.webhook.events.v1'),
     partitions: 12,
     config: { 'cleanup.policy': 'delete', 'retention.ms': String(7 * DAY_MS) },
     key: 'journey or entity id of the event (notification id when it names neither)',
@@ -24,7 +42,7 @@ export const TOPICS = {
       'Topic 1: every FenX notification radar received (and reconciliation/backfill events), verbatim plus parsed fields. A work queue for the extractors; not for the lake.',
   },
   journeyDetails: {
-    name: 'fenx.journey.details.v1',
+    name: namespaced('fenx.journey.details.v1'),
     partitions: 12,
     // Compaction keeps the latest snapshot of every journey for re-hydration; the lag keeps every
     // snapshot for a week so the lake sink sees each one.
@@ -36,7 +54,7 @@ export const TOPICS = {
     description: 'Topic 2: one full journey-instance snapshot per change (or a deletion record).',
   },
   entityDetails: {
-    name: 'fenx.entity.details.v1',
+    name: namespaced('fenx.entity.details.v1'),
     partitions: 12,
     config: {
       'cleanup.policy': 'compact',
@@ -46,14 +64,14 @@ export const TOPICS = {
     description: 'Legal entity verified records, drafts, associations and draft conflicts.',
   },
   pipelineState: {
-    name: 'fenx.pipeline.state.v1',
+    name: namespaced('fenx.pipeline.state.v1'),
     partitions: 1,
     config: { 'cleanup.policy': 'compact' },
     key: 'state name (e.g. a reconciliation cursor)',
     description: 'Small durable state of scheduled jobs, so they can run anywhere with no local disk.',
   },
   journeyExtractorDeadLetter: {
-    name: 'fenx.journey-extractor.dead-letter.v1',
+    name: namespaced('fenx.journey-extractor.dead-letter.v1'),
     partitions: 3,
     config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) },
     key: 'key of the source record',
@@ -61,7 +79,7 @@ export const TOPICS = {
       'Events the journey extractor could not turn into details, with the reason and source offset.',
   },
   entityExtractorDeadLetter: {
-    name: 'fenx.entity-extractor.dead-letter.v1',
+    name: namespaced('fenx.entity-extractor.dead-letter.v1'),
     partitions: 3,
     config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) },
     key: 'key of the source record',
@@ -69,7 +87,7 @@ export const TOPICS = {
       'Events the entity extractor could not turn into details, with the reason and source offset.',
   },
   lakeSinkDeadLetter: {
-    name: 'fenx.lake-sink.dead-letter.v1',
+    name: namespaced('fenx.lake-sink.dead-letter.v1'),
     partitions: 3,
     config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) },
     key: 'key of the source record',

@@ -16,11 +16,45 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { workspaceRoot } from '@nx/devkit';
 import { freePort } from '@fenx/testing';
-import { Kafka } from 'kafkajs';
-import { createKafka, ensureTopics } from '../lib/kafka-client';
+import { createKafka, ensureTopics, KafkaClient, kafkajs } from '../lib/kafka-client';
 import { retryRetriable } from '../lib/retriable';
 import { KafkaSettings } from '../lib/kafka-settings';
-import { TOPIC_MANIFEST, TopicSpec } from '../lib/topics';
+import { KAFKA_NAMESPACE, TOPIC_MANIFEST, TopicSpec } from '../lib/topics';
+
+/** A Kafka cluster a test runs against: its own (`KafkaCluster`) or the test run's shared one (`sharedKafka`). */
+export interface TestKafka {
+  readonly bootstrap: string[];
+  /** Client settings: the production ones (idempotent producer, acks=all, topic creation). */
+  settings(clientId?: string): KafkaSettings;
+  /** Environment variables that point an app at the cluster (everything else: the production defaults). */
+  env(): Record<string, string>;
+  /** Releases what the test holds (its own cluster, or its namespace's topics on the shared one). */
+  stop(): Promise<void>;
+}
+
+/** Plaintext client settings for a test cluster of these brokers (replication: up to 3). */
+export function testSettings(bootstrap: string[], clientId = 'fenx-pipeline-test'): KafkaSettings {
+  return {
+    brokers: bootstrap,
+    clientId,
+    acks: 'all',
+    idempotent: true,
+    createTopics: true,
+    replicationFactor: Math.min(3, bootstrap.length),
+    connectionTimeoutMs: 3000,
+    requestTimeoutMs: 30000,
+    ssl: false,
+  };
+}
+
+/** The environment of `testSettings`, with this process's KAFKA_NAMESPACE when it has one. */
+export function testEnv(bootstrap: string[]): Record<string, string> {
+  return {
+    KAFKA_BROKERS: bootstrap.join(','),
+    KAFKA_REPLICATION_FACTOR: String(Math.min(3, bootstrap.length)),
+    ...(KAFKA_NAMESPACE ? { KAFKA_NAMESPACE } : {}),
+  };
+}
 
 export interface KafkaClusterOptions {
   /** Combined controller+broker nodes (ids 1..n): 1 for `npm start`, 3 for tests, the soak and benchmarks. */
@@ -127,9 +161,10 @@ interface KafkaNode {
  * A real Apache Kafka cluster in KRaft mode on this machine: n combined controller+broker nodes on
  * loopback, set up as in production (min.insync.replicas=2 on 3 nodes, no unclean leader election,
  * no topic auto-creation), fetched from Maven Central by tools/kafka/fetch.sh. Each node runs as a
- * JVM that dies with the process that started it. Tests share one per run; fault tests start their own.
+ * JVM that dies with the process that started it. Tests share one per run (`sharedKafka`); fault
+ * tests, and tests of a secured cluster, start their own.
  */
-export class KafkaCluster {
+export class KafkaCluster implements TestKafka {
   private stopped = false;
 
   private constructor(
@@ -301,17 +336,10 @@ export class KafkaCluster {
    */
   settings(clientId = 'fenx-pipeline-test', user = 'admin'): KafkaSettings {
     return {
-      brokers: this.bootstrap,
-      clientId,
-      acks: 'all',
-      idempotent: true,
-      createTopics: true,
-      replicationFactor: Math.min(3, this.nodes.length),
-      connectionTimeoutMs: 3000,
-      requestTimeoutMs: 30000,
-      ssl: !!this.security,
+      ...testSettings(this.bootstrap, clientId),
       ...(this.security
         ? {
+            ssl: true,
             tls: { caFile: this.security.caFile },
             sasl: { mechanism: 'scram-sha-512' as const, username: user, password: this.password(user) },
           }
@@ -322,8 +350,7 @@ export class KafkaCluster {
   /** Environment variables that point an app at this cluster (everything else: the production defaults). */
   env(user = 'admin'): Record<string, string> {
     return {
-      KAFKA_BROKERS: this.bootstrap.join(','),
-      KAFKA_REPLICATION_FACTOR: String(Math.min(3, this.nodes.length)),
+      ...testEnv(this.bootstrap),
       ...(this.security
         ? {
             KAFKA_SSL: 'true',
@@ -455,8 +482,8 @@ export class KafkaCluster {
    * Creates __consumer_offsets and waits until its coordinators answer, as on a cluster that has
    * been running: the first group of a test should not meet a coordinator that is still loading.
    */
-  private async warmUpGroupCoordinators(kafka: Kafka): Promise<void> {
-    const admin = kafka.admin();
+  private async warmUpGroupCoordinators(kafka: KafkaClient): Promise<void> {
+    const admin = kafkajs(kafka).admin();
     await admin.connect();
     try {
       await retryRetriable(
@@ -472,7 +499,7 @@ export class KafkaCluster {
   /** Waits until the nodes `ids` are registered and unfenced brokers, as a client sees them. */
   private async waitForBrokers(ids: number[]): Promise<void> {
     const kafka = createKafka(this.settings('fenx-kafka-launcher'), { logCreator: () => () => undefined });
-    const admin = kafka.admin();
+    const admin = kafkajs(kafka).admin();
     const deadline = Date.now() + this.startTimeoutMs;
     let last = '';
     try {

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
@@ -60,14 +61,19 @@ export const K8S_OVERLAYS = ['base', 'overlays/scheduled', 'overlays/lake-connec
  * renders offline, no cluster needed).
  */
 export function renderKustomization(root: string, dir: string): K8sObject[] {
-  const result = spawnSync('kubectl', ['kustomize', join(root, 'deploy', 'k8s', dir)], {
-    encoding: 'utf8',
-    timeout: 60000,
-  });
+  const path = join(root, 'deploy', 'k8s', dir);
+  let result = spawnSync('kubectl', ['kustomize', path], { encoding: 'utf8', timeout: 60000 });
+  if (result.error) {
+    // No kubectl: kustomize itself, as tools/setup.sh installs it then.
+    result = spawnSync(join(homedir(), '.cache', 'fenx-pipeline', 'bin', 'kustomize'), ['build', path], {
+      encoding: 'utf8',
+      timeout: 60000,
+    });
+  }
   if (result.error)
     throw new Error(
-      `kubectl is not installed (${result.error.message}): it is the Debian package \`kubectl\` ` +
-        '(`sudo apt-get install kubectl`, or run `bash tools/setup.sh` as root).',
+      `Neither kubectl nor kustomize is installed (${result.error.message}): run \`bash tools/setup.sh\`, ` +
+        'which installs kustomize with Go when kubectl is missing.',
     );
   if (result.status !== 0) throw new Error(`kubectl kustomize deploy/k8s/${dir} failed:\n${result.stderr}`);
   return parseAllDocuments(result.stdout).map((doc) => {

@@ -1,0 +1,6 @@
+// The jest settings every project with Kafka tests adds to its integration or e2e config.
+module.exports = {
+  globalSetup: require.resolve('./kafka-global-setup.cjs'),
+  globalTeardown: require.resolve('./kafka-global-teardown.cjs'),
+  setupFiles: [require.resolve('./kafka-namespace.cjs')],
+};
