@@ -9,3 +9,4 @@ export * from './lib/state-store';
 export * from './lib/synthetic-events';
 export * from './lib/extraction.module';
 export * from './lib/run-extractor-app';
+export * from './lib/reconciliation';

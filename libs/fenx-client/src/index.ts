@@ -9,3 +9,4 @@ export * from './lib/report-rows';
 export { backoffDelayMs, retryAfterMs, seededRandom, systemClock } from './lib/retry-policy';
 export type { FenxClock } from './lib/retry-policy';
 export type { FenxCallOptions, FenxClientOptions, FenxRequestSpec, FenxResponse } from './lib/fenx-http';
+export * from './lib/contract/fenx-contract';

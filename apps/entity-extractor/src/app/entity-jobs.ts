@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   EXTRACTION_OPTIONS,
+  ExtractionMetrics,
   ExtractionModuleOptions,
   runWindowedSync,
   StateStore,
@@ -11,7 +12,7 @@ import { FenxClient } from '@fenx/fenx-client';
 import { SingleBar } from 'cli-progress';
 import { BackfillProgress, BackfillResult, runBackfill } from './jobs/backfill';
 import { idsFromReports, readIdFile } from './jobs/entity-ids';
-import { reportCollector } from './jobs/reconciliation';
+import { entityReportCollector } from './jobs/reconciliation';
 import type { ReconcileSettings } from './config';
 
 export const RECONCILE_SETTINGS = Symbol('RECONCILE_SETTINGS');
@@ -64,6 +65,7 @@ export class EntityJobs {
     private readonly writer: SyntheticEventWriter,
     @Inject(RECONCILE_SETTINGS) private readonly settings: ReconcileSettings,
     @Inject(EXTRACTION_OPTIONS) private readonly extraction: ExtractionModuleOptions,
+    private readonly metrics: ExtractionMetrics,
   ) {}
 
   /**
@@ -81,7 +83,7 @@ export class EntityJobs {
       settleMs: this.settings.settleMs,
       origin: 'reconciliation',
       writer: this.writer,
-      collect: reportCollector(this.client, this.client.settings.tenantId),
+      collect: entityReportCollector(this.client, this.client.settings.tenantId, this.metrics),
       signal,
     })
       .then((result) => {

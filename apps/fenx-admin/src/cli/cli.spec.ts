@@ -5,7 +5,7 @@ import { cli } from '../test/cli-harness';
 import { parseSource, replayGroupId, replayRecord, viewOf } from './dead-letters.command';
 import { CliError, describeFailure, EXIT } from './errors';
 import { table } from './io';
-import { parseInstant, reconciliationNotification } from './reconcile.command';
+import { parseInstant } from './reconcile.command';
 
 const fenxError = (init: Partial<ConstructorParameters<typeof FenxApiError>[0]>) =>
   new FenxApiError({
@@ -144,41 +144,6 @@ describe('reconcile', () => {
     expect(parseInstant('2d', now).toISOString()).toBe('2026-11-21T12:00:00.000Z');
     expect(parseInstant('2026-11-20T08:00:00Z', now).toISOString()).toBe('2026-11-20T08:00:00.000Z');
     expect(() => parseInstant('yesterday', now)).toThrow(/ISO-8601/);
-  });
-
-  it("makes one deterministic notification per id, with the row's event type when it fits the domain", () => {
-    const a = reconciliationNotification(
-      'entity',
-      'e1',
-      { entityId: 'e1', lastEventType: 'entitydata:draftcreated', updated: '2026-11-23T11:00:00Z' },
-      't',
-      now,
-    );
-    expect(a).toEqual(
-      expect.objectContaining({
-        id: 'reconciliation:entity:e1:2026-11-23T12:00:00.000Z',
-        eventType: 'entitydata:draftcreated',
-        relativeUrl: 'entitydataquery/api/entity/e1',
-        when: '2026-11-23T11:00:00Z',
-        tenantId: 't',
-      }),
-    );
-    expect(reconciliationNotification('entity', 'e1', undefined, 't', now)).toEqual(
-      expect.objectContaining({ id: a.id, eventType: 'entitydata:dataPublished' }),
-    );
-    const j = reconciliationNotification(
-      'journey',
-      'j1',
-      { journeyId: 'j1', lastEventType: 'entitydata:created' },
-      't',
-      now,
-    );
-    expect(j).toEqual(
-      expect.objectContaining({
-        eventType: 'journey:taskcompleted',
-        relativeUrl: 'journeyquery/api/journey-instance/j1',
-      }),
-    );
   });
 
   it('refuses a window that ends before it starts', async () => {

@@ -1,6 +1,7 @@
-import { classifyEventType, EventDomain, FenxNotification, relativeUrls } from '@fenx/fenx-events';
-import { distinctIds, entityIdOfRow, journeyIdOfRow, ReportRow } from '@fenx/fenx-client';
-import { KafkaProducer, OutgoingRecord, syntheticWebhookEvent, TOPICS } from '@fenx/kafka';
+import { readReport, reconciliationEvents, SyntheticEventWriter } from '@fenx/extraction';
+import type { ReportKind } from '@fenx/fenx-client';
+import type { FenxNotification } from '@fenx/fenx-events';
+import { KafkaProducer, TOPICS } from '@fenx/kafka';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CliError, EXIT } from './errors';
 import { CliIo } from './io';
@@ -23,37 +24,13 @@ export function parseInstant(value: string, now: Date): Date {
 
 type Domain = 'entity' | 'journey';
 
-const DEFAULT_EVENT_TYPE: Record<Domain, string> = {
-  entity: 'entitydata:dataPublished',
-  journey: 'journey:taskcompleted',
-};
-const EVENT_DOMAIN: Record<Domain, EventDomain> = { entity: 'entitydata', journey: 'journey' };
+/** The report each domain is reconciled from. */
+const REPORT: Record<Domain, ReportKind> = { entity: 'entity-updated', journey: 'journey-updated' };
 
-/**
- * The synthetic notification for one id the report named. Its id depends only on the domain, the
- * record id and the window's end: reconciling the same window twice yields the same notification ids.
- */
-export function reconciliationNotification(
-  domain: Domain,
-  id: string,
-  row: ReportRow | undefined,
-  tenantId: string,
-  windowEnd: Date,
-): FenxNotification {
-  const last = typeof row?.['lastEventType'] === 'string' ? row['lastEventType'] : undefined;
-  const eventType =
-    last && classifyEventType(last).domain === EVENT_DOMAIN[domain] ? last : DEFAULT_EVENT_TYPE[domain];
-  const updated = typeof row?.['updated'] === 'string' ? row['updated'] : windowEnd.toISOString();
-  return {
-    id: `reconciliation:${domain}:${id}:${windowEnd.toISOString()}`,
-    tenantId,
-    eventType,
-    relativeUrl: domain === 'entity' ? relativeUrls.entity(id) : relativeUrls.journey(id),
-    payload: {},
-    when: updated,
-    correlationId: `fenx-admin-reconcile-${windowEnd.toISOString()}`,
-    causationId: null,
-  };
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number above 0');
+  return n;
 }
 
 export function reconcileCommand(io: CliIo, now: () => Date = () => new Date()): Command {
@@ -68,57 +45,79 @@ export function reconcileCommand(io: CliIo, now: () => Date = () => new Date()):
         .choices(['entity', 'journey', 'all'])
         .default('all'),
     )
+    .option('--rate <events-per-second>', 'write at most this many events per second', positive, 200)
     .option('--dry-run', 'count what would be written, write nothing')
-    .action(async (opts: { since: string; until?: string; domain: Domain | 'all'; dryRun?: boolean }) => {
-      const at = now();
-      let start: Date;
-      let end: Date;
-      try {
-        start = parseInstant(opts.since, at);
-        end = opts.until ? parseInstant(opts.until, at) : at;
-      } catch (e) {
-        throw new CliError(`--since/--until ${(e as Error).message}`, EXIT.usage);
-      }
-      if (start >= end) throw new CliError('--since must be before --until.', EXIT.usage);
-      const domains: Domain[] = opts.domain === 'all' ? ['entity', 'journey'] : [opts.domain];
-
-      const records: OutgoingRecord[] = [];
-      await withFenx(io.env, async (fenx) => {
-        for (const domain of domains) {
-          const { rows } =
-            domain === 'entity'
-              ? await fenx.entityUpdatedReport(start, end)
-              : await fenx.journeyUpdatedReport(start, end);
-          const idOf = domain === 'entity' ? entityIdOfRow : journeyIdOfRow;
-          const { ids, rowsWithoutId } = distinctIds(rows, idOf);
-          const rowById = new Map(rows.map((r) => [idOf(r), r]));
-          for (const id of ids) {
-            const n = reconciliationNotification(domain, id, rowById.get(id), fenx.settings.tenantId, end);
-            records.push(syntheticWebhookEvent(n, 'reconciliation', at).record);
-          }
-          io.out(
-            `${domain}: ${rows.length} report row(s), ${ids.length} distinct id(s)` +
-              (rowsWithoutId ? `, ${rowsWithoutId} row(s) without an id (ignored)` : ''),
-          );
+    .action(
+      async (opts: {
+        since: string;
+        until?: string;
+        domain: Domain | 'all';
+        rate: number;
+        dryRun?: boolean;
+      }) => {
+        const at = now();
+        let start: Date;
+        let end: Date;
+        try {
+          start = parseInstant(opts.since, at);
+          end = opts.until ? parseInstant(opts.until, at) : at;
+        } catch (e) {
+          throw new CliError(`--since/--until ${(e as Error).message}`, EXIT.usage);
         }
-      });
-      if (opts.dryRun)
-        return io.out(
-          `dry run: would write ${records.length} reconciliation event(s) to ${TOPICS.webhookEvents.name}`,
-        );
-      if (records.length === 0) return io.out('nothing to write');
+        if (start >= end) throw new CliError('--since must be before --until.', EXIT.usage);
+        const domains: Domain[] = opts.domain === 'all' ? ['entity', 'journey'] : [opts.domain];
 
-      const settings = kafkaSettingsFromEnv(io.env);
-      const producer = new KafkaProducer(cliKafka(settings), settings);
-      await producer.connect();
-      try {
-        for (let i = 0; i < records.length; i += 500)
-          await producer.emit(TOPICS.webhookEvents.name, records.slice(i, i + 500));
-      } finally {
-        await producer.disconnect();
-      }
-      io.out(
-        `wrote ${records.length} reconciliation event(s) to ${TOPICS.webhookEvents.name} for ${start.toISOString()} .. ${end.toISOString()}`,
-      );
-    });
+        // The same catch-up events, with the same notification ids, as the extractors' own
+        // reconciliation of the window: whichever runs second is dropped as a duplicate downstream.
+        const events: FenxNotification[] = [];
+        await withFenx(io.env, async (fenx) => {
+          for (const domain of domains) {
+            const kind = REPORT[domain];
+            const read = await readReport(
+              fenx,
+              kind,
+              { start, end },
+              {
+                correlationId: `fenx-admin-reconcile-${end.toISOString()}`,
+              },
+            );
+            const made = reconciliationEvents(kind, read.rows, { start, end }, fenx.settings.tenantId);
+            events.push(...made.notifications);
+            io.out(
+              `${domain}: ${made.rows} report row(s)` +
+                (read.parts.length > 1
+                  ? ` in ${read.parts.length} windows (split: more rows than FenX answers at once)`
+                  : '') +
+                `, ${made.notifications.length} distinct id(s)` +
+                (made.rowsWithoutId ? `, ${made.rowsWithoutId} row(s) without an id (ignored)` : ''),
+            );
+          }
+        });
+        if (opts.dryRun)
+          return io.out(
+            `dry run: would write ${events.length} reconciliation event(s) to ${TOPICS.webhookEvents.name}`,
+          );
+        if (events.length === 0) return io.out('nothing to write');
+
+        const settings = kafkaSettingsFromEnv(io.env);
+        const producer = new KafkaProducer(cliKafka(settings), settings);
+        await producer.connect();
+        try {
+          const written = await new SyntheticEventWriter({ producer, ratePerSecond: opts.rate }).write(
+            events,
+            'reconciliation',
+          );
+          if (written < events.length)
+            throw new CliError(
+              `wrote only ${written} of ${events.length} reconciliation events`,
+              EXIT.failure,
+            );
+        } finally {
+          await producer.disconnect();
+        }
+        io.out(
+          `wrote ${events.length} reconciliation event(s) to ${TOPICS.webhookEvents.name} for ${start.toISOString()} .. ${end.toISOString()}`,
+        );
+      },
+    );
 }

@@ -5,7 +5,7 @@ import { CliIo, json, table } from './io';
 import { withFenx } from './settings';
 
 function lastDelivery(w: Webhook): string {
-  const d = w.deliveries?.[w.deliveries.length - 1];
+  const d = w.lastDeliveries?.[w.lastDeliveries.length - 1];
   return d ? `${d.when ?? '?'} ${d.status ?? '?'} ${d.httpStatusCode ?? ''}`.trim() : '-';
 }
 
@@ -70,7 +70,14 @@ export function webhooksCommand(io: CliIo): Command {
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       await withFenx(io.env, async (fenx) => {
-        const hooks = await fenx.listWebhooks();
+        const listed = await fenx.listWebhooks();
+        // List items carry no delivery history: each webhook's own GET has it (at most 10 per tenant).
+        const hooks = await Promise.all(
+          listed.map(async (w) => {
+            const one = await fenx.getWebhook(w.id);
+            return one.status === 'ok' ? one.webhook : w;
+          }),
+        );
         if (opts.json) return io.out(json(hooks));
         if (hooks.length === 0) return io.out('no webhooks');
         io.out(
@@ -98,7 +105,7 @@ export function webhooksCommand(io: CliIo): Command {
       await withFenx(io.env, async (fenx) => {
         const w = await found(fenx, id);
         if (opts.json) return io.out(json(w));
-        const { deliveries, ...fields } = w;
+        const { lastDeliveries: deliveries, ...fields } = w;
         io.out(
           table(
             ['FIELD', 'VALUE'],

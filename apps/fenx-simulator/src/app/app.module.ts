@@ -4,6 +4,7 @@ import { LoggingEnv, LoggingModule } from '@fenx/logging';
 import { MetricsModule } from '@fenx/metrics';
 import { FenxExceptionFilter } from './api/fenx-exception.filter';
 import { fenxValidationPipe } from './api/validation';
+import { AssociationQueryController } from './associations/association-query.controller';
 import { AuthMiddleware } from './auth/auth.middleware';
 import { TokenController } from './auth/token.controller';
 import { TokenService } from './auth/token.service';
@@ -28,6 +29,7 @@ import { WebhookService } from './webhooks/webhook.service';
 const FENX_API = [
   JourneyQueryController,
   EntityQueryController,
+  AssociationQueryController,
   ConflictsController,
   PollingController,
   WebhooksController,

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { validateEnvAll } from '@fenx/config';
+import { checkFenxBody, contractEntriesFor, FenxContractEntry } from '@fenx/fenx-client';
 import { LoggingEnv } from '@fenx/logging';
 import { register } from 'prom-client';
 import type { AddressInfo } from 'node:net';
@@ -16,9 +17,50 @@ export interface SimHarness {
   token(scope?: string): Promise<string>;
   /** A FenX API call with a fresh-enough token and the tenant header. */
   api(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+  /** The documented answers the API calls of this harness received so far (see `checkedAgainstContract`). */
+  served: FenxContractEntry[];
   /** A /_sim call (JSON in, JSON out). */
   sim<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   close(): Promise<void>;
+}
+
+/**
+ * Checks one answer of the simulator's FenX API against the FenX contract of @fenx/fenx-client: a
+ * documented status must carry a body that follows its schema, an error status FenX's error shape,
+ * and a 2xx the route does not document fails. Routes outside the contract are not checked. Throws
+ * naming the route and the field, so every contract test fails when the simulator drifts.
+ */
+export async function checkedAgainstContract(
+  method: string,
+  path: string,
+  res: Response,
+  served: FenxContractEntry[] = [],
+): Promise<Response> {
+  const entries = contractEntriesFor(method, path.replace(/[?#].*$/, ''));
+  if (entries.length === 0) return res;
+  const text = await res.clone().text();
+  const body: unknown = text === '' ? undefined : JSON.parse(text);
+  const entry = entries.find((e) => e.status === res.status);
+  const where = `${method} ${entries[0].route} answered ${res.status}`;
+  if (!entry) {
+    if (res.status < 300) throw new Error(`${where}, a status the FenX contract does not document`);
+    const violation = checkFenxBody('error', body);
+    if (violation)
+      throw new Error(`${where} with a body that is not FenX's error shape: ${text.slice(0, 200)}`);
+    return res;
+  }
+  served.push(entry);
+  if (!entry.schema) {
+    if (entry.empty && body !== undefined)
+      throw new Error(`${where} with a body, where FenX sends none: ${text.slice(0, 200)}`);
+    return res;
+  }
+  const violation = checkFenxBody(entry.schema, body);
+  if (violation)
+    throw new Error(
+      `${where} with a body that breaks the contract (${entry.schema}): ${violation.field || '(body)'} ${violation.message}`,
+    );
+  return res;
 }
 
 /**
@@ -42,6 +84,7 @@ export async function bootSimulator(overrides: Record<string, string> = {}): Pro
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   let cached: string | undefined;
+  const served: FenxContractEntry[] = [];
 
   const token = async (scope = 'fenx.journey.read fenx.entitydata.read') => {
     const res = await fetch(`${url}/connect/token`, {
@@ -55,6 +98,7 @@ export async function bootSimulator(overrides: Record<string, string> = {}): Pro
       }),
     });
     if (res.status !== 200) throw new Error(`token endpoint answered ${res.status}`);
+    await checkedAgainstContract('POST', '/connect/token', res, served);
     return ((await res.json()) as { access_token: string }).access_token;
   };
 
@@ -64,10 +108,12 @@ export async function bootSimulator(overrides: Record<string, string> = {}): Pro
     env,
     get: (type) => app.get(type),
     token,
+    served,
     async api(path, init = {}) {
       cached ??= await token();
       const { json, ...rest } = init;
-      return fetch(`${url}${path}`, {
+      const method = (rest.method ?? 'GET').toUpperCase();
+      const res = await fetch(`${url}${path}`, {
         ...rest,
         headers: {
           authorization: `Bearer ${cached}`,
@@ -77,6 +123,7 @@ export async function bootSimulator(overrides: Record<string, string> = {}): Pro
         },
         body: json !== undefined ? JSON.stringify(json) : rest.body,
       });
+      return checkedAgainstContract(method, path, res, served);
     },
     async sim<T>(method: string, path: string, body?: unknown) {
       const res = await fetch(`${url}/_sim${path}`, {

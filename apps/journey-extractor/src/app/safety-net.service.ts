@@ -1,35 +1,27 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import {
+  ExtractionMetrics,
+  reportCollector,
   runWindowedSync,
   StateStore,
   SyntheticEventWriter,
-  syntheticNotificationId,
   WindowedSyncResult,
 } from '@fenx/extraction';
-import { classifyEventType, FenxNotification, relativeUrls } from '@fenx/fenx-events';
-import { distinctIds, FenxClient, journeyIdOfRow, ReportRow } from '@fenx/fenx-client';
+import { FenxClient } from '@fenx/fenx-client';
 import type { JourneyConfig } from './journey-config';
 import { JOURNEY_CONFIG } from './tokens';
 
 export const SAFETY_NET_CURSOR = 'journey-extractor.safety-net';
 const ORIGIN = 'safety-net';
-
-function eventTypeOf(row: ReportRow): string {
-  const last = row['lastEventType'];
-  if (typeof last === 'string') {
-    const type = classifyEventType(last);
-    if (type.known && type.domain === 'journey') return type.canonical;
-  }
-  // A journey event type the extractor selects; the lake rebuilds history from the snapshot itself.
-  return 'journey:instancestarted';
-}
+const REPORT = 'journey-updated';
 
 /**
- * The safety net: FenX's "journeys updated between" report for the windows since the cursor (in
- * the state store) becomes one synthetic event per journey in topic 1, so a webhook that was
- * disabled or lost events leaves no hole. Ids are deterministic per (journey, window end): a
- * repeated window yields the same notification ids.
+ * The safety net, the journey side of reconciliation: FenX's "journeys updated between" report for
+ * the windows since the cursor (in the state store), split while a window holds more rows than FenX
+ * answers, becomes one catch-up event per journey in topic 1 (`reconciliationEvents` of
+ * @fenx/extraction, the ids every reconciliation producer shares), so a webhook that was disabled
+ * or lost events leaves no hole.
  */
 @Injectable()
 export class SafetyNetService implements OnApplicationShutdown {
@@ -43,6 +35,7 @@ export class SafetyNetService implements OnApplicationShutdown {
     private readonly writer: SyntheticEventWriter,
     private readonly scheduler: SchedulerRegistry,
     @Inject(JOURNEY_CONFIG) private readonly config: JourneyConfig,
+    private readonly metrics: ExtractionMetrics,
   ) {}
 
   /** One run; concurrent calls share the run in progress. */
@@ -80,33 +73,22 @@ export class SafetyNetService implements OnApplicationShutdown {
       origin: ORIGIN,
       writer: this.writer,
       signal: this.abort.signal,
-      collect: async (start, end) => {
-        const { rows } = await this.fenx.journeyUpdatedReport(start, end, {
-          correlationId: `safety-net:${end.toISOString()}`,
-        });
-        const byId = new Map<string, ReportRow>();
-        for (const row of rows) {
-          const id = journeyIdOfRow(row);
-          if (id !== undefined) byId.set(id, row);
-        }
-        const { rowsWithoutId } = distinctIds(rows, journeyIdOfRow);
-        if (rowsWithoutId > 0)
-          this.logger.warn({ rowsWithoutId, start, end }, 'journey-updated report rows without a journey id');
-        const windowEnd = end.toISOString();
-        return [...byId].map(([journeyId, row]): FenxNotification => {
-          const updated = row['updated'];
-          return {
-            id: syntheticNotificationId(ORIGIN, journeyId, windowEnd),
-            tenantId,
-            eventType: eventTypeOf(row),
-            relativeUrl: relativeUrls.journey(journeyId),
-            payload: { journeyId },
-            when: typeof updated === 'string' && !Number.isNaN(Date.parse(updated)) ? updated : windowEnd,
-            correlationId: `safety-net:${windowEnd}`,
-            causationId: null,
-          };
-        });
-      },
+      collect: reportCollector(this.fenx, REPORT, tenantId, {
+        onSplit: ({ window, count, depth }) => {
+          this.metrics.reportWindowSplits.inc({ report: REPORT });
+          this.logger.warn(
+            { start: window.start, end: window.end, count, depth },
+            'journey-updated report window split',
+          );
+        },
+        onRowsWithoutId: (rows, window) => {
+          this.metrics.reportRowsWithoutId.inc({ report: REPORT }, rows);
+          this.logger.warn(
+            { rows, start: window.start, end: window.end },
+            'journey-updated report rows without a journeyId',
+          );
+        },
+      }),
     });
     this.logger.log(
       { windows: result.windows.length, events: result.events, cursor: result.cursor },

@@ -1,4 +1,4 @@
-import type { FenxRequestEvent } from '@fenx/fenx-client';
+import type { FenxInvalidResponseEvent, FenxRequestEvent } from '@fenx/fenx-client';
 import { DURATION_BUCKETS_SECONDS, LATENCY_BUCKETS_SECONDS, metricName } from '@fenx/metrics';
 import { Counter, Gauge, Histogram, register, Registry } from 'prom-client';
 
@@ -37,6 +37,7 @@ const OPERATIONS: [RegExp, string][] = [
   [/^\/journeyquery\/api\/journey-instance\/\{id\}$/, 'journey'],
   [/\/proposedchanges\//, 'proposed_changes'],
   [/\/draft\/\{draftId\}\/conflicts$/, 'conflicts'],
+  [/\/drafts-ids$/, 'draft_ids'],
   [/\/entity\/\{entityId\}\/draft\/\{draftId\}$/, 'draft'],
   [/\/association\//, 'association'],
   [/^\/entitydataquery\/api(\/v2)?\/entity\/\{id\}$/, 'entity'],
@@ -98,6 +99,8 @@ export class ExtractionMetrics {
   readonly distinctIds: Counter;
   readonly fenxRequests: Counter<'operation' | 'outcome'>;
   readonly fenxRequestDuration: Histogram<'operation'>;
+  /** 2xx answers that broke the documented contract, by operation and offending field. */
+  readonly fenxInvalidResponses: Counter<'operation' | 'field'>;
   readonly recordsProduced: Counter<'kind'>;
   readonly deadLetters: Counter<'reason'>;
   readonly batchDuration: Histogram;
@@ -106,6 +109,10 @@ export class ExtractionMetrics {
   readonly eventToDetail: Histogram;
   readonly lastSuccess: Gauge;
   readonly syntheticEvents: Counter<'origin'>;
+  /** Report windows halved because FenX answered `datasetSizeAccepted: false`. */
+  readonly reportWindowSplits: Counter<'report'>;
+  /** Report rows that named no record (not turned into events). */
+  readonly reportRowsWithoutId: Counter<'report'>;
   /** Not-yet-retrievable events put back into topic 1 (not in the shared contract's first list). */
   readonly eventsRequeued: Counter;
 
@@ -133,6 +140,12 @@ export class ExtractionMetrics {
       'FenX API call latency',
       LATENCY_BUCKETS_SECONDS,
       ['operation'],
+    );
+    this.fenxInvalidResponses = counter(
+      registry,
+      n('fenx', 'invalid_responses', 'total'),
+      'FenX answers that do not follow the documented contract (the call failed with invalid-response)',
+      ['operation', 'field'],
     );
     this.recordsProduced = counter(
       registry,
@@ -175,6 +188,18 @@ export class ExtractionMetrics {
       'Events the app put back into topic 1',
       ['origin'],
     );
+    this.reportWindowSplits = counter(
+      registry,
+      n('report', 'window_splits', 'total'),
+      'Report windows split in halves because they held more rows than FenX answers',
+      ['report'],
+    );
+    this.reportRowsWithoutId = counter(
+      registry,
+      n('report', 'rows_without_id', 'total'),
+      'Report rows that named no entity or journey (not turned into events)',
+      ['report'],
+    );
     this.eventsRequeued = counter(
       registry,
       n('events', 'requeued', 'total'),
@@ -183,12 +208,19 @@ export class ExtractionMetrics {
   }
 
   /** A FenX client listener that records every HTTP attempt. */
-  fenxListener(): { onRequest(event: FenxRequestEvent): void } {
+  fenxListener(): {
+    onRequest(event: FenxRequestEvent): void;
+    onInvalidResponse(event: FenxInvalidResponseEvent): void;
+  } {
     return {
       onRequest: (event) => {
         const operation = fenxOperationOf(event);
         this.fenxRequests.inc({ operation, outcome: fenxOutcomeOf(event.outcome) });
         this.fenxRequestDuration.observe({ operation }, event.durationMs / 1000);
+      },
+      onInvalidResponse: (event) => {
+        const operation = fenxOperationOf({ kind: 'api', route: event.route });
+        this.fenxInvalidResponses.inc({ operation, field: event.field });
       },
     };
   }

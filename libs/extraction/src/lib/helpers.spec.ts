@@ -75,9 +75,19 @@ describe('ExtractionMetrics', () => {
       durationMs: 12,
       attempt: 1,
     });
+    first.fenxListener().onInvalidResponse({
+      method: 'GET',
+      route: '/associationquery/api/association/{id}',
+      schema: 'association',
+      field: '/data/id',
+      message: 'is missing',
+    });
     const text = await registry.metrics();
     expect(text).toMatch(
       /^journey_extractor_fenx_requests_total\{operation="journey",outcome="not_modified"\} 1$/m,
+    );
+    expect(text).toMatch(
+      /^journey_extractor_fenx_invalid_responses_total\{operation="association",field="\/data\/id"\} 1$/m,
     );
     for (const name of [
       'events_consumed_total',
@@ -92,6 +102,8 @@ describe('ExtractionMetrics', () => {
       'event_to_detail_seconds',
       'last_success_timestamp_seconds',
       'synthetic_events_total',
+      'report_window_splits_total',
+      'report_rows_without_id_total',
     ])
       expect(text).toContain(`# TYPE journey_extractor_${name} `);
   });

@@ -22,6 +22,8 @@ export interface FenxApiErrorInit {
   status?: number;
   errorCode?: string;
   messages?: FenxMessage[];
+  /** For `invalid-response`: the JSON pointer of the field that broke the contract. */
+  field?: string;
   cause?: unknown;
 }
 
@@ -38,6 +40,7 @@ export class FenxApiError extends Error {
   readonly status?: number;
   readonly errorCode?: string;
   readonly messages: FenxMessage[];
+  readonly field?: string;
 
   constructor(init: FenxApiErrorInit) {
     const what = init.status !== undefined ? `HTTP ${init.status}` : init.reason;
@@ -60,5 +63,6 @@ export class FenxApiError extends Error {
     this.status = init.status;
     this.errorCode = init.errorCode;
     this.messages = init.messages ?? [];
+    this.field = init.field;
   }
 }

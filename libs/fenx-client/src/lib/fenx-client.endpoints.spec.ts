@@ -88,11 +88,12 @@ describe('FenxClient endpoints', () => {
       });
     });
 
-    it('rejects a 200 that is not a journey', async () => {
+    it('rejects a 200 that is not a journey, naming the endpoint and the field', async () => {
       fake.on('GET', JOURNEY, (_req, res) => json(res, 200, ok(null)));
-      await expect(client.getJourney('j-1')).rejects.toMatchObject({
-        reason: 'invalid-response',
-      });
+      const error = await client.getJourney('j-1').catch((e: unknown) => e);
+      expect(error).toMatchObject({ reason: 'invalid-response', field: '/data' });
+      expect((error as Error).message).toContain('GET /journeyquery/api/journey-instance/{id}');
+      expect((error as Error).message).toContain('/data must be object');
     });
 
     it('pages through the journeys of an entity', async () => {
@@ -102,7 +103,7 @@ describe('FenxClient endpoints', () => {
           nextPaginationToken: 'p2',
         }),
         p2: ok({ items: [{ id: 'j-3' }], nextPaginationToken: 'p3' }),
-        p3: ok({ items: [{ id: 'j-4' }], nextPaginationToken: '' }),
+        p3: ok({ items: [{ id: 'j-4' }], nextPaginationToken: null }),
       };
       fake.on('POST', SEARCH, (req, res) => {
         const token = (req.body as { data: { options: { paginationToken?: string } } }).data.options
@@ -201,6 +202,14 @@ describe('FenxClient endpoints', () => {
       await expect(client.getProposedChanges('y')).resolves.toEqual({
         status: 'not-found',
       });
+      await expect(client.getDraftIds('x')).resolves.toEqual({ status: 'not-found' });
+    });
+
+    it("lists an entity's drafts with drafts-ids", async () => {
+      fake.on('GET', '/entitydataquery/api/v2/entity/e-1/drafts-ids', (_q, r) =>
+        json(r, 200, ok({ items: ['d-1', 'd-2', 'd-1'] })),
+      );
+      await expect(client.getDraftIds('e-1')).resolves.toEqual({ status: 'ok', draftIds: ['d-1', 'd-2'] });
     });
 
     it('rejects malformed entity answers', async () => {
@@ -213,6 +222,43 @@ describe('FenxClient endpoints', () => {
       await expect(client.getEntity('e-1')).rejects.toBeInstanceOf(FenxApiError);
       await expect(client.getDraft('e-1', 'd-1')).rejects.toBeInstanceOf(FenxApiError);
       await expect(client.getProposedChanges('d-1')).rejects.toBeInstanceOf(FenxApiError);
+    });
+  });
+
+  describe('associations', () => {
+    const ASSOCIATION = '/associationquery/api/association/a-1';
+
+    it('reads one association from the Association Query API; a 404 is a gone association', async () => {
+      const association = {
+        id: 'a-1',
+        sourceId: 'e-1',
+        targetId: 'e-2',
+        type: 'Shareholder',
+        isVerified: true,
+      };
+      fake.on('GET', ASSOCIATION, (_q, r) => json(r, 200, ok(association)));
+      await expect(client.getAssociation('a-1')).resolves.toEqual({ status: 'ok', association });
+      await expect(client.getAssociation('a-9')).resolves.toEqual({ status: 'not-found' });
+    });
+
+    it('rejects an association without an id and tells the listener which field', async () => {
+      const invalid: unknown[] = [];
+      await client.close();
+      client = fake.client({}, { listener: { onInvalidResponse: (e) => invalid.push(e) } });
+      fake.on('GET', ASSOCIATION, (_q, r) => json(r, 200, ok({ sourceId: 'e-1' })));
+      await expect(client.getAssociation('a-1')).rejects.toMatchObject({
+        reason: 'invalid-response',
+        field: '/data/id',
+      });
+      expect(invalid).toEqual([
+        {
+          method: 'GET',
+          route: '/associationquery/api/association/{id}',
+          schema: 'association',
+          field: '/data/id',
+          message: 'is missing',
+        },
+      ]);
     });
   });
 
@@ -282,16 +328,21 @@ describe('FenxClient endpoints', () => {
     const ENTITY_REPORT = '/reportingquery/api/entity-report/entity-updated-report';
     const JOURNEY_REPORT = '/reportingquery/api/journey-report/journey-updated-report';
 
-    it('posts the period in UTC and returns the rows as sent', async () => {
-      const rows = [{ entityId: 'e-1', Extra: 1 }, { EntityId: 'e-2' }];
-      fake.on('POST', ENTITY_REPORT, (_q, r) => json(r, 200, ok(rows)));
+    it('posts the period in UTC and returns the rows as sent, with count and datasetSizeAccepted', async () => {
+      const rows = [
+        { legalEntityId: 'e-1', updatedTime: '2026-01-01T10:00:00Z', eventType: 'DraftVerified', Extra: 1 },
+        { legalEntityId: 'e-2' },
+      ];
+      fake.on('POST', ENTITY_REPORT, (_q, r) =>
+        json(r, 200, ok({ count: 2, datasetSizeAccepted: true, items: rows })),
+      );
 
       const result = await client.entityUpdatedReport(
         new Date('2026-01-01T10:00:00Z'),
         '2026-01-01T11:00:00+01:00',
       );
 
-      expect(result.rows).toEqual(rows);
+      expect(result).toEqual({ rows, count: 2, datasetSizeAccepted: true });
       expect(fake.calls('POST', ENTITY_REPORT)[0].body).toEqual({
         data: {
           startDate: '2026-01-01T10:00:00.000Z',
@@ -300,19 +351,26 @@ describe('FenxClient endpoints', () => {
       });
     });
 
-    it('finds rows under data.items', async () => {
+    it('says when the window held more than FenX answers', async () => {
       fake.on('POST', JOURNEY_REPORT, (_q, r) =>
-        json(r, 200, ok({ items: [{ journeyId: 'j-1' }], total: 1 })),
+        json(r, 200, ok({ count: 12000, datasetSizeAccepted: false, items: [{ journeyId: 'j-1' }] })),
       );
       const result = await client.journeyUpdatedReport('2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z');
-      expect(result.rows).toEqual([{ journeyId: 'j-1' }]);
+      expect(result).toEqual({ rows: [{ journeyId: 'j-1' }], count: 12000, datasetSizeAccepted: false });
     });
 
-    it('fails loudly on an answer whose rows it cannot find', async () => {
-      fake.on('POST', JOURNEY_REPORT, (_q, r) => json(r, 200, ok({ a: [1], b: [2] })));
+    it('fails loudly on rows that do not name their record, or a body without items', async () => {
+      fake
+        .on('POST', ENTITY_REPORT, (_q, r) =>
+          json(r, 200, ok({ count: 1, datasetSizeAccepted: true, items: [{ entityId: 'e-1' }] })),
+        )
+        .on('POST', JOURNEY_REPORT, (_q, r) => json(r, 200, ok([{ journeyId: 'j-1' }])));
+      await expect(
+        client.entityUpdatedReport('2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z'),
+      ).rejects.toMatchObject({ reason: 'invalid-response', field: '/data/items/0/legalEntityId' });
       await expect(
         client.journeyUpdatedReport('2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z'),
-      ).rejects.toMatchObject({ reason: 'invalid-response' });
+      ).rejects.toMatchObject({ reason: 'invalid-response', field: '/data' });
     });
 
     it('rejects a period that is not a date', async () => {
@@ -361,26 +419,23 @@ describe('FenxClient endpoints', () => {
       ]);
     });
 
-    it('accepts a batch wrapped in a data envelope, and an empty list as empty', async () => {
+    it('rejects a batch without an id, and one wrapped in a data envelope (the API does not wrap)', async () => {
       let n = 0;
       fake.on('GET', NEXT, (_q, r) =>
         n++ === 0
-          ? json(r, 200, ok({ batchId: 'b-2', notifications: [], moreAvailable: false }))
-          : json(r, 200, { notifications: [] }),
+          ? json(r, 200, {
+              notifications: [{ id: 'n', eventType: 'journey:taskcompleted' }],
+              moreAvailable: false,
+            })
+          : json(r, 200, ok({ batchId: 'b-2', notifications: [], moreAvailable: false })),
       );
-      await expect(client.nextNotifications('journey')).resolves.toMatchObject({
-        status: 'batch',
-        batchId: 'b-2',
-      });
-      await expect(client.nextNotifications('journey')).resolves.toEqual({
-        status: 'empty',
-      });
-    });
-
-    it('rejects a batch without an id', async () => {
-      fake.on('GET', NEXT, (_q, r) => json(r, 200, { notifications: [{ id: 'n' }] }));
       await expect(client.nextNotifications('journey')).rejects.toMatchObject({
         reason: 'invalid-response',
+        field: '/batchId',
+      });
+      await expect(client.nextNotifications('journey')).rejects.toMatchObject({
+        reason: 'invalid-response',
+        field: '/batchId',
       });
     });
   });
@@ -393,7 +448,7 @@ describe('FenxClient endpoints', () => {
       enabled: true,
       status: 'Enabled',
       eventTypes: ['*'],
-      deliveries: [
+      lastDeliveries: [
         {
           when: '2026-01-01T00:00:00Z',
           notificationId: 'n',
@@ -402,6 +457,8 @@ describe('FenxClient endpoints', () => {
         },
       ],
     };
+    // List items (BasicWebhook) carry no deliveries.
+    const listed = Object.fromEntries(Object.entries(hook).filter(([k]) => k !== 'lastDeliveries'));
     const input = {
       name: 'radar',
       url: 'https://radar.example/hook',
@@ -413,11 +470,11 @@ describe('FenxClient endpoints', () => {
 
     beforeEach(() => {
       fake
-        .on('GET', WEBHOOKS, (_q, r) => json(r, 200, { webHooks: [hook] }))
+        .on('GET', WEBHOOKS, (_q, r) => json(r, 200, { webHooks: [listed] }))
         .on('POST', WEBHOOKS, (_q, r) => json(r, 200, { webhookId: 'w-2' }))
-        .on('GET', `${WEBHOOKS}/w-1`, (_q, r) => json(r, 200, hook))
+        .on('GET', `${WEBHOOKS}/w-1`, (_q, r) => json(r, 200, { webhook: hook }))
         .on('PUT', `${WEBHOOKS}/w-1`, (_q, r) => json(r, 200))
-        .on('DELETE', `${WEBHOOKS}/w-1`, (_q, r) => json(r, 204))
+        .on('DELETE', `${WEBHOOKS}/w-1`, (_q, r) => json(r, 200))
         .on('GET', `${WEBHOOKS}/w-1/test`, (_q, r) =>
           json(r, 200, {
             delivery: { status: 'Successful', httpStatusCode: 200 },
@@ -437,7 +494,7 @@ describe('FenxClient endpoints', () => {
     });
 
     it('lists, creates, reads, updates, tests and deletes webhooks', async () => {
-      await expect(client.listWebhooks()).resolves.toEqual([hook]);
+      await expect(client.listWebhooks()).resolves.toEqual([listed]);
       await expect(client.createWebhook(input)).resolves.toBe('w-2');
       expect(fake.calls('POST', WEBHOOKS)[0].body).toEqual(input);
       await expect(client.getWebhook('w-1')).resolves.toEqual({
@@ -499,7 +556,7 @@ describe('FenxClient endpoints', () => {
       fake
         .on('GET', WEBHOOKS, (_q, r) => json(r, 200, { webHooks: 'x' }))
         .on('POST', WEBHOOKS, (_q, r) => json(r, 200, {}))
-        .on('GET', `${WEBHOOKS}/w-1`, (_q, r) => json(r, 200, {}))
+        .on('GET', `${WEBHOOKS}/w-1`, (_q, r) => json(r, 200, hook))
         .on('GET', `${WEBHOOKS}/w-1/test`, (_q, r) => json(r, 200, {}))
         .on('GET', `${WEBHOOKS}/event-notification-types`, (_q, r) => json(r, 200, {}));
       for (const call of [

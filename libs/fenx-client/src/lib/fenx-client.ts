@@ -1,5 +1,5 @@
 import { OnModuleDestroy } from '@nestjs/common';
-import { FenxApiError } from './fenx-api-error';
+import { FenxSchemaName, reportRoute } from './contract/fenx-contract';
 import type { FenxClientSettings } from './fenx-client.settings';
 import {
   dataOf,
@@ -11,6 +11,7 @@ import {
   messagesOf,
 } from './fenx-http';
 import type {
+  Association,
   ConflictsRequest,
   DataConflict,
   EntityDraft,
@@ -60,26 +61,22 @@ export type NotificationBatch =
     };
 
 export interface ReportResult {
-  /** Rows as FenX sends them; see `entityIdOfRow`/`journeyIdOfRow`. */
+  /** Rows as FenX sends them (`legalEntityId` names the entity, `journeyId` the journey). */
   rows: ReportRow[];
-  /** The whole answer, for fields the rows do not carry. */
-  raw: unknown;
+  /** FenX's `count`: the rows the window held (more than `rows` when the window did not fit). */
+  count: number;
+  /** False when the window held more than FenX answers (10,000 rows): split it and ask again. */
+  datasetSizeAccepted: boolean;
 }
+
+export type DraftIdsResult = { status: 'ok'; draftIds: string[] } | { status: 'not-found' };
+
+export type AssociationResult = { status: 'ok'; association: Association } | { status: 'not-found' };
 
 export type WebhookResult = { status: 'ok'; webhook: Webhook } | { status: 'not-found' };
 
 export type FoundResult = { status: 'ok' } | { status: 'not-found' };
 
-const REPORT_PATHS: Record<ReportKind, string> = {
-  'entity-created': '/reportingquery/api/entity-report/entity-created-report',
-  'entity-updated': '/reportingquery/api/entity-report/entity-updated-report',
-  'journey-started': '/reportingquery/api/journey-report/journey-started-report',
-  'journey-updated': '/reportingquery/api/journey-report/journey-updated-report',
-  'journey-completed': '/reportingquery/api/journey-report/journey-completed-report',
-};
-
-/** Field names under which a report answer may hold its rows (undocumented: see `rowsOf`). */
-const ROW_CONTAINERS = ['items', 'rows', 'records', 'results', 'data'];
 const MAX_SEARCH_PAGES = 10_000;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -98,19 +95,14 @@ function isoUtc(t: Date | string): string {
   return d.toISOString();
 }
 
-/** The object that holds `key`: the body itself, or its `data` when FenX wrapped it in an envelope. */
-function holderOf(body: unknown, key: string): Record<string, unknown> {
-  if (isRecord(body) && key in body) return body;
-  const data = dataOf(body);
-  return isRecord(data) ? data : {};
-}
-
 /**
  * The one way the project talks to the FenX API. Every call carries a cached OAuth2 token,
  * `X-TENANT-ID` and the caller's `X-CORRELATION-ID`; passes the process-wide rate limiter and
  * concurrency cap; is retried on network errors, timeouts, 5xx and 429. Answers that are part of an
  * endpoint's contract (304, 404, a conflicts 409, a polling 204) are typed results; anything else that
- * survives the retries is a `FenxApiError`.
+ * survives the retries is a `FenxApiError` (from './fenx-api-error'). Every body read is checked against the documented
+ * contract (`FENX_SCHEMAS`): one that breaks it is an `invalid-response` naming the endpoint and the
+ * field, reported to the listener's `onInvalidResponse`.
  */
 export class FenxClient implements OnModuleDestroy {
   private readonly http: FenxHttp;
@@ -148,9 +140,7 @@ export class FenxClient implements OnModuleDestroy {
         retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined,
       };
     }
-    const data = dataOf(res.body);
-    if (!isRecord(data) || typeof data['id'] !== 'string')
-      throw this.invalid(spec, 'a journey instance with an id');
+    const data = this.data(spec, 'journey', res.body) as Record<string, unknown>;
     const journey = {
       ...data,
       stages: Array.isArray(data['stages']) ? data['stages'] : [],
@@ -181,12 +171,17 @@ export class FenxClient implements OnModuleDestroy {
         },
       );
       const res = await this.http.call(spec, options);
-      const data = dataOf(res.body);
-      if (!isRecord(data) || !Array.isArray(data['items'])) throw this.invalid(spec, 'data.items');
-      journeys.push(...(data['items'].filter(isRecord) as JourneyInstance[]));
-      const next = data['nextPaginationToken'];
+      const data = this.data(spec, 'journeySearch', res.body) as { items: JourneyInstance[] };
+      journeys.push(...data.items.map((j) => ({ ...j, stages: Array.isArray(j.stages) ? j.stages : [] })));
+      const next = (data as Record<string, unknown>)['nextPaginationToken'];
       if (typeof next !== 'string' || next === '') return journeys;
-      if (seen.has(next)) throw this.invalid(spec, `a new pagination token (got ${next} again)`);
+      if (seen.has(next))
+        throw this.http.invalidResponse(spec, {
+          schema: 'journeySearch',
+          field: '/data/nextPaginationToken',
+          fieldPattern: '/data/nextPaginationToken',
+          message: `repeats an earlier token (${next})`,
+        });
       seen.add(next);
       paginationToken = next;
     }
@@ -205,9 +200,7 @@ export class FenxClient implements OnModuleDestroy {
     );
     const res = await this.http.call(spec, options);
     if (res.status === 404) return { status: 'not-found' };
-    const data = dataOf(res.body);
-    if (!isRecord(data)) throw this.invalid(spec, 'an entity');
-    return { status: 'ok', entity: data as LegalEntity };
+    return { status: 'ok', entity: this.data(spec, 'entity', res.body) as LegalEntity };
   }
 
   async getDraft(entityId: string, draftId: string, options: FenxCallOptions = {}): Promise<DraftResult> {
@@ -219,9 +212,21 @@ export class FenxClient implements OnModuleDestroy {
     );
     const res = await this.http.call(spec, options);
     if (res.status === 404) return { status: 'not-found' };
-    const data = dataOf(res.body);
-    if (!isRecord(data)) throw this.invalid(spec, 'a draft');
-    return { status: 'ok', draft: data as EntityDraft };
+    return { status: 'ok', draft: this.data(spec, 'draft', res.body) as EntityDraft };
+  }
+
+  /** The ids of every draft of an entity (`…/drafts-ids`). */
+  async getDraftIds(entityId: string, options: FenxCallOptions = {}): Promise<DraftIdsResult> {
+    const spec = this.spec(
+      'GET',
+      '/entitydataquery/api/v2/entity/{entityId}/drafts-ids',
+      `/entitydataquery/api/v2/entity/${enc(entityId)}/drafts-ids`,
+      { answers: [404] },
+    );
+    const res = await this.http.call(spec, options);
+    if (res.status === 404) return { status: 'not-found' };
+    const data = this.data(spec, 'draftIds', res.body) as { items: string[] };
+    return { status: 'ok', draftIds: [...new Set(data.items)] };
   }
 
   async getProposedChanges(draftId: string, options: FenxCallOptions = {}): Promise<ProposedChangesResult> {
@@ -233,9 +238,22 @@ export class FenxClient implements OnModuleDestroy {
     );
     const res = await this.http.call(spec, options);
     if (res.status === 404) return { status: 'not-found' };
-    const data = dataOf(res.body);
-    if (!Array.isArray(data)) throw this.invalid(spec, 'a list of changes');
-    return { status: 'ok', changes: data.filter(isRecord) as ProposedChange[] };
+    return { status: 'ok', changes: this.data(spec, 'proposedChanges', res.body) as ProposedChange[] };
+  }
+
+  // ---- Association Query ----------------------------------------------------------------------------
+
+  /** One association; `not-found` (FenX's "No association found") means it is gone. */
+  async getAssociation(associationId: string, options: FenxCallOptions = {}): Promise<AssociationResult> {
+    const spec = this.spec(
+      'GET',
+      '/associationquery/api/association/{id}',
+      `/associationquery/api/association/${enc(associationId)}`,
+      { answers: [404] },
+    );
+    const res = await this.http.call(spec, options);
+    if (res.status === 404) return { status: 'not-found' };
+    return { status: 'ok', association: this.data(spec, 'association', res.body) as Association };
   }
 
   // ---- Entity Data Command: conflicts ----------------------------------------------------------------
@@ -258,26 +276,34 @@ export class FenxClient implements OnModuleDestroy {
     );
     const res = await this.http.call(spec, options);
     if (res.status !== 409) return { status: 'accepted' };
+    this.http.checked(spec, 'conflicts409', res.body);
     return { status: 'conflict', ...parseConflicts(res.body) };
   }
 
   // ---- Reporting Query ------------------------------------------------------------------------------
 
-  /** Rows of one of FenX's "changed between" reports (`start` and `end` sent as UTC ISO-8601). */
+  /**
+   * One of FenX's "changed between" reports (`start` and `end` sent as UTC ISO-8601). FenX answers
+   * at most 10,000 rows, without paging: `datasetSizeAccepted: false` says the window held more
+   * (`reportWindows` in @fenx/extraction splits it).
+   */
   async report(
     kind: ReportKind,
     start: Date | string,
     end: Date | string,
     options: FenxCallOptions = {},
   ): Promise<ReportResult> {
-    const path = REPORT_PATHS[kind];
+    const path = reportRoute(kind);
     const spec = this.spec('POST', path, path, {
       body: { data: { startDate: isoUtc(start), endDate: isoUtc(end) } },
     });
     const res = await this.http.call(spec, options);
-    const rows = rowsOf(res.body);
-    if (!rows) throw this.invalid(spec, 'a list of rows');
-    return { rows, raw: res.body };
+    const data = this.data(spec, `report:${kind}`, res.body) as {
+      count: number;
+      datasetSizeAccepted: boolean;
+      items: ReportRow[];
+    };
+    return { rows: data.items, count: data.count, datasetSizeAccepted: data.datasetSizeAccepted };
   }
 
   entityUpdatedReport(
@@ -306,18 +332,17 @@ export class FenxClient implements OnModuleDestroy {
       `/eventnotifications/v2/${enc(feed)}/next`,
     );
     const res = await this.http.call(spec, options);
-    if (res.status === 204 || res.body === undefined) return { status: 'empty' };
-    const holder = holderOf(res.body, 'notifications');
-    const notifications = holder['notifications'];
-    const batchId = holder['batchId'];
-    if (!Array.isArray(notifications)) throw this.invalid(spec, 'notifications');
-    if (notifications.length === 0 && typeof batchId !== 'string') return { status: 'empty' };
-    if (typeof batchId !== 'string') throw this.invalid(spec, 'a batchId');
+    if (res.status === 204) return { status: 'empty' };
+    const body = this.http.checked(spec, 'notifications', res.body) as {
+      batchId: string;
+      notifications: FenxNotification[];
+      moreAvailable: boolean;
+    };
     return {
       status: 'batch',
-      batchId,
-      notifications: notifications.filter(isRecord) as FenxNotification[],
-      moreAvailable: holder['moreAvailable'] === true,
+      batchId: body.batchId,
+      notifications: body.notifications,
+      moreAvailable: body.moreAvailable,
     };
   }
 
@@ -349,9 +374,7 @@ export class FenxClient implements OnModuleDestroy {
   async listWebhooks(options: FenxCallOptions = {}): Promise<Webhook[]> {
     const spec = this.spec('GET', '/webhooks/v1/webhooks', '/webhooks/v1/webhooks');
     const res = await this.http.call(spec, options);
-    const list = holderOf(res.body, 'webHooks')['webHooks'] ?? dataOf(res.body);
-    if (!Array.isArray(list)) throw this.invalid(spec, 'webHooks');
-    return list.filter(isRecord) as Webhook[];
+    return this.http.checked(spec, 'webhookList', res.body)['webHooks'] as Webhook[];
   }
 
   /** Creates a webhook (at most 10 per tenant) and returns its id. Not retried once FenX may have it. */
@@ -361,21 +384,21 @@ export class FenxClient implements OnModuleDestroy {
       idempotent: false,
     });
     const res = await this.http.call(spec, options);
-    const id = holderOf(res.body, 'webhookId')['webhookId'];
-    if (typeof id !== 'string') throw this.invalid(spec, 'a webhookId');
-    return id;
+    return this.http.checked(spec, 'webhookCreated', res.body)['webhookId'] as string;
   }
 
+  /** One webhook with its `lastDeliveries` (FenX wraps it: `{"webhook": {…}}`). */
   async getWebhook(webhookId: string, options: FenxCallOptions = {}): Promise<WebhookResult> {
     const spec = this.webhookSpec('GET', webhookId);
     const res = await this.http.call(spec, options);
     if (res.status === 404) return { status: 'not-found' };
-    const webhook = holderOf(res.body, 'id');
-    if (typeof webhook['id'] !== 'string') throw this.invalid(spec, 'a webhook');
-    return { status: 'ok', webhook: webhook as Webhook };
+    return { status: 'ok', webhook: this.http.checked(spec, 'webhook', res.body)['webhook'] as Webhook };
   }
 
-  /** Replaces a webhook's settings; without `secret` the current one is kept; `enabled: true` re-enables. */
+  /**
+   * Replaces a webhook's settings (FenX answers 200 without a body); without `secret` the current
+   * one is kept; `enabled: true` re-enables.
+   */
   async updateWebhook(
     webhookId: string,
     input: WebhookInput,
@@ -398,9 +421,7 @@ export class FenxClient implements OnModuleDestroy {
       `/webhooks/v1/webhooks/${enc(webhookId)}/test`,
     );
     const res = await this.http.call(spec, options);
-    const delivery = holderOf(res.body, 'delivery')['delivery'];
-    if (!isRecord(delivery) || typeof delivery['status'] !== 'string') throw this.invalid(spec, 'a delivery');
-    return delivery as WebhookTestResult;
+    return this.http.checked(spec, 'webhookTest', res.body)['delivery'] as WebhookTestResult;
   }
 
   async eventNotificationTypes(options: FenxCallOptions = {}): Promise<EventNotificationType[]> {
@@ -410,9 +431,9 @@ export class FenxClient implements OnModuleDestroy {
       '/webhooks/v1/webhooks/event-notification-types',
     );
     const res = await this.http.call(spec, options);
-    const types = holderOf(res.body, 'eventTypes')['eventTypes'];
-    if (!Array.isArray(types)) throw this.invalid(spec, 'eventTypes');
-    return types.filter(isRecord) as EventNotificationType[];
+    return this.http.checked(spec, 'eventNotificationTypes', res.body)[
+      'eventTypes'
+    ] as EventNotificationType[];
   }
 
   // ---- Escape hatch and lifecycle -------------------------------------------------------------------
@@ -449,14 +470,9 @@ export class FenxClient implements OnModuleDestroy {
     });
   }
 
-  private invalid(spec: FenxRequestSpec, expected: string): FenxApiError {
-    return new FenxApiError({
-      reason: 'invalid-response',
-      method: spec.method,
-      path: spec.path,
-      attempts: 1,
-      messages: [{ message: `expected ${expected}` }],
-    });
+  /** The `data` of a query answer that follows the contract's schema `schema`. */
+  private data(spec: FenxRequestSpec, schema: FenxSchemaName, body: unknown): unknown {
+    return this.http.checked(spec, schema, body)['data'];
   }
 }
 
@@ -482,22 +498,4 @@ export function parseConflicts(body: unknown): {
     conflicts,
     messages: messagesOf(body),
   };
-}
-
-/**
- * The rows of a report answer, whose shape FenX does not document: `data` as an array, or an array
- * under `items|rows|records|results|data` of `data`, or the only array in `data`. Undefined when none
- * of these fits, so an unexpected shape fails loudly instead of reading as "nothing changed".
- */
-export function rowsOf(body: unknown): ReportRow[] | undefined {
-  if (body === undefined) return undefined;
-  const data = dataOf(body);
-  if (data === null) return [];
-  if (Array.isArray(data)) return data.filter(isRecord);
-  if (!isRecord(data)) return undefined;
-  for (const key of ROW_CONTAINERS)
-    if (Array.isArray(data[key])) return (data[key] as unknown[]).filter(isRecord);
-  const arrays = Object.values(data).filter(Array.isArray);
-  if (arrays.length === 1) return (arrays[0] as unknown[]).filter(isRecord);
-  return undefined;
 }

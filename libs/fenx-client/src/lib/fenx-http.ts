@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, request } from 'undici';
 import { FenxApiError, FenxFailureReason } from './fenx-api-error';
 import type { FenxClientSettings } from './fenx-client.settings';
+import { checkFenxBody, ContractViolation, FenxSchemaName } from './contract/fenx-contract';
 import { FenxClientListener, FenxRequestEvent, FenxRequestOutcome, outcomeOfStatus } from './fenx-listener';
 import { acquireSharedRateLimiter, FenxRateLimiter } from './fenx-rate-limiter';
 import type { FenxMessage } from './fenx-types';
@@ -331,11 +332,9 @@ export class FenxHttp {
       }
       this.emit('token', spec, attempt, started, undefined, res.status);
       if (res.status < 300) {
-        const body = res.body;
-        const accessToken = isRecord(body) ? body['access_token'] : undefined;
-        const expiresIn = isRecord(body) ? Number(body['expires_in']) : NaN;
-        if (typeof accessToken !== 'string' || accessToken.length === 0)
-          throw this.failure(spec, attempt, 'invalid-response');
+        const body = this.checked(spec, 'token', res.body, attempt);
+        const accessToken = body['access_token'] as string;
+        const expiresIn = Number(body['expires_in']);
         return {
           accessToken,
           // FenX documents 900 s; an answer without a usable expires_in gets a cautious 5 minutes.
@@ -355,6 +354,48 @@ export class FenxHttp {
       }
       throw this.failure(spec, attempt, 'http-status', res);
     }
+  }
+
+  /**
+   * The body when it follows the contract's schema `schema`; else an `invalid-response` failure that
+   * names the endpoint and the field, reported to the listener (for the apps' metric).
+   */
+  checked(
+    spec: FenxRequestSpec,
+    schema: FenxSchemaName,
+    body: unknown,
+    attempts = 1,
+  ): Record<string, unknown> {
+    const violation = checkFenxBody(schema, body);
+    if (!violation) return body as Record<string, unknown>;
+    throw this.invalidResponse(spec, violation, attempts);
+  }
+
+  invalidResponse(spec: FenxRequestSpec, violation: ContractViolation, attempts = 1): FenxApiError {
+    try {
+      this.listener?.onInvalidResponse?.({
+        method: spec.method,
+        route: spec.route,
+        schema: violation.schema,
+        field: violation.fieldPattern || '(body)',
+        message: violation.message,
+      });
+    } catch (err) {
+      this.logger.warn(`FenX request listener threw: ${(err as Error).message}`);
+    }
+    const field = violation.field || '(body)';
+    return new FenxApiError({
+      reason: 'invalid-response',
+      method: spec.method,
+      path: spec.path,
+      attempts,
+      field,
+      messages: [
+        {
+          message: `${spec.method} ${spec.route} answered a body that breaks the contract (${violation.schema}): ${field} ${violation.message}`,
+        },
+      ],
+    });
   }
 
   private async send(

@@ -27,12 +27,25 @@ export interface FenxRequestEvent {
   attempt: number;
 }
 
+/** A 2xx answer whose body does not follow the documented contract (`fenx-contract.ts`). */
+export interface FenxInvalidResponseEvent {
+  method: string;
+  route: string;
+  /** The schema it was checked against (`webhook`, `report:entity-updated`…). */
+  schema: string;
+  /** The offending field with array indexes as `*` (`/data/items/*\/legalEntityId`): low cardinality. */
+  field: string;
+  message: string;
+}
+
 /**
  * Observability hook, so each app records `<app>_fenx_api_requests_total{outcome}` and latency histograms
  * under its own names without this library knowing about Prometheus. Errors thrown here are ignored.
  */
 export interface FenxClientListener {
   onRequest?(event: FenxRequestEvent): void;
+  /** A 2xx answer that broke the contract; the call fails with reason `invalid-response`. */
+  onInvalidResponse?(event: FenxInvalidResponseEvent): void;
 }
 
 export function outcomeOfStatus(status: number): FenxRequestOutcome {

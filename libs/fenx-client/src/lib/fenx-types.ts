@@ -146,6 +146,26 @@ export interface ProposedChange {
   [key: string]: unknown;
 }
 
+// ---- Associations ---------------------------------------------------------------------------------
+
+/** An association of the Association Query API (the union of FenX's two published DTOs). */
+export interface Association {
+  id: string;
+  /** The parent entity. */
+  sourceId?: string;
+  /** The child entity. */
+  targetId?: string;
+  /** E.g. "Shareholder". */
+  type?: string;
+  journeyId?: string | null;
+  isVerified?: boolean;
+  ownershipPercentage?: number | null;
+  controlPercentage?: number | null;
+  markedForDeletion?: unknown[];
+  properties?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
 // ---- Conflicts --------------------------------------------------------------------------------------
 
 export interface ConflictsRequest {
@@ -206,7 +226,8 @@ export interface Webhook {
   emailAddresses?: string[];
   type?: Open<'Single' | 'Batch'>;
   batchSize?: number;
-  deliveries?: WebhookDelivery[];
+  /** The last 20 deliveries (`GET …/webhooks/{id}` only; list items carry none). */
+  lastDeliveries?: WebhookDelivery[];
   [key: string]: unknown;
 }
 
@@ -241,7 +262,11 @@ export interface EventNotificationType {
 
 // ---- Reports ----------------------------------------------------------------------------------------
 
-/** Row fields of the reporting API are not documented: rows are kept as FenX sends them. */
+/**
+ * A row of a reporting API answer, kept as FenX sends it. Entity reports name the entity
+ * `legalEntityId` (never `entityId`); journey reports name the journey `journeyId` (and its entity
+ * `legalEntityId`). Fields per report in `fenx-api.md`.
+ */
 export type ReportRow = Record<string, unknown>;
 
 export type ReportKind =

@@ -160,7 +160,8 @@ describe('partitionKeyOf', () => {
       partitionKeyOf({
         ...base,
         eventType: 'association:associationcreated',
-        relativeUrl: 'entitydataquery/api/v2/entity/e-1/association/a-1',
+        relativeUrl: 'associationquery/api/association/a-1',
+        payload: { entityId: 'e-1' },
       }),
     ).toBe('e-1');
     expect(

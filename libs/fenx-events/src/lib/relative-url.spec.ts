@@ -12,9 +12,11 @@ describe('parseRelativeUrl', () => {
     [`entitydataquery/api/v2/entity/${E}/draft/${D}`, { kind: 'draft', entityId: E, draftId: D }],
     [`entitydataquery/api/entity/${E}/draft/${D}`, { kind: 'draft', entityId: E, draftId: D }],
     [`entitydataquery/api/v2/entity/proposedchanges/draft/${D}`, { kind: 'proposedChanges', draftId: D }],
+    [`associationquery/api/association/${D}`, { kind: 'association', associationId: D }],
+    [`associationquery/api/association/root/${E}`, { kind: 'associations', entityId: E }],
     [
-      `entitydataquery/api/v2/entity/${E}/association/${D}`,
-      { kind: 'association', entityId: E, associationId: D },
+      `associationquery/api/association/root/${E}/journey/${J}`,
+      { kind: 'associations', entityId: E, journeyId: J },
     ],
     [`journeyquery/api/journey-instance/${J}`, { kind: 'journey', journeyId: J }],
     [`journeyquery/api/journey-instance/${J}/task/${T}`, { kind: 'task', journeyId: J, taskId: T }],
@@ -39,6 +41,8 @@ describe('parseRelativeUrl', () => {
 
   it.each([
     'entitydataquery/api/v3/entity/x',
+    // Entity Data Query has no association endpoint.
+    `entitydataquery/api/v2/entity/${E}/association/${D}`,
     'documentquery/api/document/1',
     'journeyquery/api/journey-instance',
     '',
@@ -77,8 +81,9 @@ describe('parseRelativeUrl', () => {
       kind: 'draft',
       draftId: D,
     });
-    expect(parseRelativeUrl(relativeUrls.association(E, D))).toMatchObject({
+    expect(parseRelativeUrl(relativeUrls.association(D))).toMatchObject({
       kind: 'association',
+      associationId: D,
     });
     expect(parseRelativeUrl(relativeUrls.journey(J))).toMatchObject({
       kind: 'journey',

@@ -3,6 +3,7 @@ export type RelativeUrlKind =
   | 'draft'
   | 'proposedChanges'
   | 'association'
+  | 'associations'
   | 'journey'
   | 'task'
   | 'unknown';
@@ -37,9 +38,15 @@ const PATTERNS: { kind: RelativeUrlKind; re: RegExp; ids: (keyof Ids)[] }[] = [
     ids: ['entityId', 'draftId'],
   },
   {
+    // The Association Query API's one-association GET; `root/{entityId}` lists an entity's.
+    kind: 'associations',
+    re: new RegExp(`^associationquery/api/association/root/${SEG}(?:/journey/${SEG})?$`, 'i'),
+    ids: ['entityId', 'journeyId'],
+  },
+  {
     kind: 'association',
-    re: new RegExp(`^${ENTITY_API}/${SEG}/association/${SEG}$`, 'i'),
-    ids: ['entityId', 'associationId'],
+    re: new RegExp(`^associationquery/api/association/${SEG}$`, 'i'),
+    ids: ['associationId'],
   },
   {
     kind: 'entity',
@@ -67,7 +74,9 @@ function safeDecode(segment: string): string {
 }
 
 /**
- * Extracts the ids from a notification's RelativeUrl. Tolerates a leading slash, a trailing
+ * Extracts the ids from a notification's RelativeUrl: the Entity Data Query paths (FenX's documented
+ * `entitydataquery/api/entity/{id}` is the v1 path; readers use the v2 read of the same id), the
+ * Association Query paths, and the Journey Query paths. Tolerates a leading slash, a trailing
  * slash, a query string and an absolute URL on a FenX host. An unknown pattern is `known: false`
  * with the url kept, never an exception.
  */
@@ -82,7 +91,9 @@ export function parseRelativeUrl(url: unknown): ParsedRelativeUrl {
     const m = re.exec(path);
     if (!m) continue;
     const result: ParsedRelativeUrl = { kind, url: original, known: true };
-    ids.forEach((name, i) => (result[name] = safeDecode(m[i + 1])));
+    ids.forEach((name, i) => {
+      if (m[i + 1] !== undefined) result[name] = safeDecode(m[i + 1]);
+    });
     return result;
   }
   return { kind: 'unknown', url: original, known: false };
@@ -94,8 +105,8 @@ export const relativeUrls = {
   entity: (entityId: string) => `entitydataquery/api/entity/${entityId}`,
   entityV2: (entityId: string) => `entitydataquery/api/v2/entity/${entityId}`,
   draft: (entityId: string, draftId: string) => `entitydataquery/api/v2/entity/${entityId}/draft/${draftId}`,
-  association: (entityId: string, associationId: string) =>
-    `entitydataquery/api/v2/entity/${entityId}/association/${associationId}`,
+  /** The Association Query API's GET of one association (Entity Data Query has no association path). */
+  association: (associationId: string) => `associationquery/api/association/${associationId}`,
   journey: (journeyId: string) => `journeyquery/api/journey-instance/${journeyId}`,
   task: (journeyId: string, taskId: string) =>
     `journeyquery/api/journey-instance/${journeyId}/task/${taskId}`,

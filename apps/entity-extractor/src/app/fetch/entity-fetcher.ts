@@ -1,4 +1,5 @@
 import {
+  Association,
   ConflictsResult,
   EntityDraft,
   FenxApiError,
@@ -14,12 +15,6 @@ export interface EntityFetcherOptions {
   /** Drafts and associations of one entity fetched at once (the client's own cap still applies). */
   concurrency?: number;
   now?: () => Date;
-}
-
-const enc = encodeURIComponent;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight, results in input order. */
@@ -42,7 +37,8 @@ async function mapLimited<T, R>(
 
 /**
  * Turns one entity's work into entity-detail records with the fewest FenX calls: the verified record,
- * the drafts (named by events, or found through the entity's journeys), a conflicts check
+ * the drafts (named by events; every draft from `drafts-ids`; the open ones through the entity's
+ * open journeys), a conflicts check
  * (`pushChanges:false`) for each open draft the verified record moved past, and associations.
  * A 404 becomes a `deleted` record (delete on miss). Other failures throw (`FenxApiError`): the caller
  * retries the entity's events.
@@ -80,9 +76,15 @@ export class EntityFetcher {
     if (work.entity || work.scanOpenDrafts || work.allDrafts) await loadEntity();
 
     const draftIds = [...work.draftIds];
-    if (!entityGone && (work.scanOpenDrafts || work.allDrafts)) {
-      const journeys = await this.client.searchJourneysByEntity(work.entityId, options);
-      for (const id of draftIdsOf(journeys, work.allDrafts)) if (!draftIds.includes(id)) draftIds.push(id);
+    const addDrafts = (ids: string[]) => {
+      for (const id of ids) if (!draftIds.includes(id)) draftIds.push(id);
+    };
+    if (!entityGone && work.allDrafts) {
+      const res = await this.client.getDraftIds(work.entityId, options);
+      if (res.status === 'ok') addDrafts(res.draftIds);
+    } else if (!entityGone && work.scanOpenDrafts) {
+      // Only the open drafts can fall behind: the entity's open journeys name them in one call.
+      addDrafts(draftIdsOf(await this.client.searchJourneysByEntity(work.entityId, options), false));
     }
 
     const drafts = await mapLimited(draftIds, this.concurrency, async (draftId) => {
@@ -99,7 +101,7 @@ export class EntityFetcher {
     for (const c of conflicts) if (c) out.push(c);
 
     const associations = await mapLimited(work.associationIds, this.concurrency, (id) =>
-      this.association(work.entityId, id, options),
+      this.association(id, options),
     );
     work.associationIds.forEach((id, i) => out.push(details.association(id, associations[i])));
     return out;
@@ -138,32 +140,10 @@ export class EntityFetcher {
     return details.conflict(conflict, data);
   }
 
-  /** An association (FenX documents no path; the simulator's `…/entity/{id}/association/{id}`). */
-  private async association(
-    entityId: string,
-    associationId: string,
-    options: FenxCallOptions,
-  ): Promise<Record<string, unknown> | null> {
-    const res = await this.client.call(
-      {
-        method: 'GET',
-        route: '/entitydataquery/api/v2/entity/{entityId}/association/{associationId}',
-        path: `/entitydataquery/api/v2/entity/${enc(entityId)}/association/${enc(associationId)}`,
-        answers: [404],
-      },
-      options,
-    );
-    if (res.status === 404) return null;
-    const data = isRecord(res.body) && 'data' in res.body ? res.body['data'] : res.body;
-    if (!isRecord(data))
-      throw new FenxApiError({
-        reason: 'invalid-response',
-        method: 'GET',
-        path: `/entitydataquery/api/v2/entity/${entityId}/association/${associationId}`,
-        attempts: 1,
-        messages: [{ message: 'expected an association' }],
-      });
-    return data;
+  /** An association from the Association Query API; null when FenX says it is gone (404). */
+  private async association(associationId: string, options: FenxCallOptions): Promise<Association | null> {
+    const res = await this.client.getAssociation(associationId, options);
+    return res.status === 'ok' ? res.association : null;
   }
 }
 

@@ -82,7 +82,9 @@ describe('planEvent', () => {
   });
 
   it('fetches the association on association events, the verified record when none is named', () => {
-    expect(planEvent(event('association:associationremoved', relativeUrls.association('e1', 'a1')))).toEqual({
+    expect(
+      planEvent(event('association:associationremoved', relativeUrls.association('a1'), { entityId: 'e1' })),
+    ).toEqual({
       kind: 'fetch',
       needs: expect.objectContaining({ entityId: 'e1', entity: false, associationIds: ['a1'] }),
     });
@@ -163,7 +165,7 @@ describe('mergeByEntity', () => {
           '2024-01-01T00:00:02Z',
         ),
       ),
-      planned(event('association:associationupdated', relativeUrls.association('e1', 'a1'))),
+      planned(event('association:associationupdated', relativeUrls.association('a1'), { entityId: 'e1' })),
     ]);
     expect(work.map((w) => w.entityId)).toEqual(['e1', 'e2']);
     expect(work[0]).toMatchObject({

@@ -3,10 +3,10 @@ import { syntheticWebhookEvent } from '@fenx/kafka';
 import { planEvent } from '../fetch/entity-work';
 import {
   BackfillPosition,
+  backfillNotification,
   backfillStateKey,
   EventWriter,
   PositionStore,
-  refreshNotification,
   runBackfill,
 } from './backfill';
 import { IdListError, parseIdList } from './entity-ids';
@@ -46,12 +46,12 @@ describe('parseIdList', () => {
   });
 });
 
-describe('refreshNotification', () => {
+describe('backfillNotification', () => {
   it('is a valid entity event with a deterministic id that the extractor reads as a full refresh', () => {
     const when = new Date('2024-05-01T00:00:00Z');
-    const a = refreshNotification('e1', 't1', 'backfill', ['run'], when);
-    expect(refreshNotification('e1', 't1', 'backfill', ['run'], new Date())).toMatchObject({ id: a.id });
-    expect(refreshNotification('e1', 't1', 'backfill', ['other-run'], when).id).not.toBe(a.id);
+    const a = backfillNotification('e1', 't1', 'run', when);
+    expect(backfillNotification('e1', 't1', 'run', new Date())).toMatchObject({ id: a.id });
+    expect(backfillNotification('e1', 't1', 'other-run', when).id).not.toBe(a.id);
     const { event } = syntheticWebhookEvent(a, 'backfill');
     expect(event).toMatchObject({
       valid: true,

@@ -1,29 +1,22 @@
-import { sleep, syntheticNotificationId } from '@fenx/extraction';
-import { FenxNotification, relativeUrls } from '@fenx/fenx-events';
+import { catchUpNotification, sleep } from '@fenx/extraction';
+import type { FenxNotification } from '@fenx/fenx-events';
 import type { EventOrigin } from '@fenx/kafka';
 
-/** The event type of the pipeline's own "look at this entity again" events (read as a full refresh). */
-export const REFRESH_EVENT_TYPE = 'entitydata:dataPublished';
-
-/** A synthetic "refresh this entity" notification, read by the extractor like any FenX event. */
-export function refreshNotification(
+/** The backfill event of one entity: the run's catch-up event (a full refresh of the entity). */
+export function backfillNotification(
   entityId: string,
   tenantId: string,
-  origin: Exclude<EventOrigin, 'webhook'>,
-  idParts: string[],
+  runId: string,
   when: Date,
-  payload: Record<string, unknown> = {},
 ): FenxNotification {
-  return {
-    id: syntheticNotificationId('entity-extractor', origin, ...idParts, entityId),
+  return catchUpNotification({
+    domain: 'entity',
+    id: entityId,
     tenantId,
-    eventType: REFRESH_EVENT_TYPE,
-    relativeUrl: relativeUrls.entity(entityId),
-    payload: { entityId, ...payload },
+    idParts: ['backfill', runId],
     when: when.toISOString(),
-    correlationId: `${origin}:${idParts.join(':')}`,
-    causationId: null,
-  };
+    correlationId: `backfill:${runId}`,
+  });
 }
 
 /** The resumable position of a backfill run, kept in the state topic. */
@@ -130,7 +123,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
       if (options.signal?.aborted) return result;
       const chunk = todo.slice(i, i + chunkSize);
       const notifications = chunk.map((id) =>
-        refreshNotification(id, options.tenantId, 'backfill', [options.runId], when),
+        backfillNotification(id, options.tenantId, options.runId, when),
       );
       const written = await options.writer.write(notifications, 'backfill', options.signal);
       if (written < chunk.length) return result;

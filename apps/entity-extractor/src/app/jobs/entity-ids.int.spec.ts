@@ -1,3 +1,4 @@
+import { ReportWindowTooLargeError } from '@fenx/extraction';
 import { FenxClient } from '@fenx/fenx-client';
 import { SimulatorProcess, startSimulator } from '@fenx/testing';
 import { simClient } from '../../test/sim-control';
@@ -13,9 +14,15 @@ describe("idsFromReports against the simulator's reporting API", () => {
       SIM_CLOCK: 'manual',
       SIM_START_TIME: '2024-01-10T12:00:00Z',
       SIM_ENTITIES: '15',
+      // A report answers at most 25 rows here (FenX: 10,000), so long windows must be split.
+      SIM_REPORT_MAX_ROWS: '25',
     });
     client = simClient(simulator.url);
-    await simulator.control.step(60);
+    // Activity spread over an hour, so that halving a window spreads its rows.
+    for (let i = 0; i < 60; i++) {
+      await simulator.control.step(1);
+      await simulator.control.call('POST', '/_sim/clock/advance', { ms: 60_000 });
+    }
   });
 
   afterAll(async () => {
@@ -34,6 +41,30 @@ describe("idsFromReports against the simulator's reporting API", () => {
     expect(listing.windows).toBe(10);
     expect(listing.rowsWithoutId).toBe(0);
     expect([...listing.ids].sort()).toEqual(truth.entities.map((e) => e.id).sort());
+  });
+
+  it('splits a window that holds more rows than a report answers, and still lists every entity', async () => {
+    const truth = await simulator.control.groundTruth();
+    const splits: number[] = [];
+    const listing = await idsFromReports(
+      client,
+      new Date('2024-01-01T00:00:00Z'),
+      new Date('2024-01-20T00:00:00Z'),
+      30,
+      { onSplit: (s) => splits.push(s.count) },
+    );
+    expect(listing.windows).toBe(1);
+    expect(splits.length).toBeGreaterThan(0);
+    expect(splits[0]).toBeGreaterThan(25);
+    expect([...listing.ids].sort()).toEqual(truth.entities.map((e) => e.id).sort());
+  });
+
+  it('fails loudly when the window still does not fit after the allowed splits', async () => {
+    await expect(
+      idsFromReports(client, new Date('2024-01-01T00:00:00Z'), new Date('2024-01-20T00:00:00Z'), 30, {
+        maxSplitDepth: 0,
+      }),
+    ).rejects.toBeInstanceOf(ReportWindowTooLargeError);
   });
 
   it('finds nothing outside the activity and refuses a reversed period', async () => {

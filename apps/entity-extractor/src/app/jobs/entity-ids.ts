@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { readReport, ReportReadOptions } from '@fenx/extraction';
 import { distinctIds, entityIdOfRow, FenxClient, ReportRow } from '@fenx/fenx-client';
 
 /** An id as FenX prints it: no path separators, no blanks, of sane length. */
@@ -56,14 +57,15 @@ const DAY_MS = 86_400_000;
 
 /**
  * Every entity FenX's reports know of between `since` and `until`: FenX has no entity listing, so the
- * "entities created" and "entities updated" reports are read window by window (each report answer
- * stays small) and their ids united.
+ * "entities created" and "entities updated" reports are read window by window, each window split
+ * further while it holds more rows than FenX answers (10,000), and their ids united.
  */
 export async function idsFromReports(
   client: FenxClient,
   since: Date,
   until: Date,
   windowDays = 30,
+  options: ReportReadOptions = {},
 ): Promise<ReportListing> {
   if (Number.isNaN(since.getTime()) || Number.isNaN(until.getTime()))
     throw new IdListError('since/until must be dates');
@@ -75,7 +77,7 @@ export async function idsFromReports(
     const end = new Date(Math.min(until.getTime(), start + windowDays * DAY_MS - 1));
     const rows: ReportRow[] = [];
     for (const kind of ['entity-created', 'entity-updated'] as const)
-      rows.push(...(await client.report(kind, new Date(start), end)).rows);
+      rows.push(...(await readReport(client, kind, { start: new Date(start), end }, options)).rows);
     const found = distinctIds(rows, entityIdOfRow);
     found.ids.forEach((id) => ids.add(id));
     listing.windows += 1;

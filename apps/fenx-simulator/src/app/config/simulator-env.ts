@@ -175,6 +175,15 @@ export class SimulatorEnv {
   @IsIn(['none', 'production', 'sdlc'])
   SIM_RATE_LIMIT: 'none' | 'production' | 'sdlc' = 'none';
 
+  /**
+   * Rows a report answers at most (FenX: 10,000, no paging); a window holding more answers
+   * `datasetSizeAccepted: false`. Lower it to exercise window splitting without 10,000 events.
+   */
+  @IsInt()
+  @Min(1)
+  @EnvNumber()
+  SIM_REPORT_MAX_ROWS = 10_000;
+
   /** Burst generation pauses while this many events wait for an enabled webhook. */
   @IsInt()
   @Min(100)

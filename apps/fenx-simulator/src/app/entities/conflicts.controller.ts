@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, Param, Put, Res } from '@nestjs/common';
 import { relativeUrls } from '@fenx/fenx-events';
 import type { Response } from 'express';
-import { FenxHttpError, notFound, ok } from '../api/fenx-envelope';
+import { FenxHttpError, notFound } from '../api/fenx-envelope';
 import { SimClock } from '../core/clock';
 import { NotificationBus } from '../events/notification-bus';
 import { FaultsService } from '../faults/faults.service';
@@ -42,8 +42,9 @@ export class ConflictsController {
     const { pushChanges, entityVersion, useSourceEntityVersion, dataConflictResolutions } = body.data;
     if (!pushChanges) {
       if (Object.keys(conflicts).length === 0) {
+        // FenX's "no conflict": 202 with no body.
         res.status(202);
-        return ok({ entityVersion: entity.version });
+        return undefined;
       }
       res.status(409);
       return {
@@ -78,6 +79,6 @@ export class ConflictsController {
       causationId: this.bus.nextCommandId(),
     });
     res.status(202);
-    return ok({ entityVersion: entity.version, draftVersion: draft.version });
+    return undefined;
   }
 }

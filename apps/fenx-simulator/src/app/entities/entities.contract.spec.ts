@@ -1,5 +1,5 @@
 import { bootSimulator, SimHarness } from '../../test/sim-harness';
-import type { EntityDraft, LegalEntity } from '../state/models';
+import type { Association, EntityDraft, LegalEntity } from '../state/models';
 import { SimStore } from '../state/sim-store';
 
 describe('entity data query and conflicts contract', () => {
@@ -79,16 +79,44 @@ describe('entity data query and conflicts contract', () => {
     }
   });
 
-  it('serves associations under their entity', async () => {
-    await sim.sim('POST', '/generator/step', { count: 400 });
-    const a = [...store.associations.values()][0];
-    expect(a).toBeDefined();
-    const res = await sim.api(`/entitydataquery/api/v2/entity/${a.entityId}/association/${a.id}`);
+  it("lists an entity's drafts with drafts-ids", async () => {
+    const res = await sim.api(`/entitydataquery/api/v2/entity/${draft.sourceEntityId}/drafts-ids`);
     expect(res.status).toBe(200);
-    expect((await body<{ id: string; relatedEntityId: string }>(res)).data).toMatchObject({
+    const ids = (await body<{ items: string[] }>(res)).data.items;
+    expect(ids.sort()).toEqual(
+      store
+        .draftsOf(draft.sourceEntityId)
+        .map((d) => d.id)
+        .sort(),
+    );
+    expect((await sim.api('/entitydataquery/api/v2/entity/nope/drafts-ids')).status).toBe(404);
+  });
+
+  it('serves associations from the Association Query API; a removed one is gone (404)', async () => {
+    await sim.sim('POST', '/generator/step', { count: 400 });
+    const a = [...store.associations.values()].find((x) => x.status !== 'Removed') as Association;
+    expect(a).toBeDefined();
+    const res = await sim.api(`/associationquery/api/association/${a.id}`);
+    expect(res.status).toBe(200);
+    expect((await body<Record<string, unknown>>(res)).data).toMatchObject({
       id: a.id,
-      relatedEntityId: a.relatedEntityId,
+      sourceId: a.entityId,
+      targetId: a.relatedEntityId,
+      type: a.associationType,
+      isVerified: a.status === 'Verified',
     });
+    const root = await sim.api(`/associationquery/api/association/root/${a.entityId}`);
+    expect((await body<{ id: string }[]>(root)).data.map((x) => x.id)).toContain(a.id);
+    a.status = 'Removed';
+    const gone = await sim.api(`/associationquery/api/association/${a.id}`);
+    expect(gone.status).toBe(404);
+    expect(((await gone.json()) as { messages: { message: string }[] }).messages[0].message).toContain(
+      'No association found',
+    );
+    // Entity Data Query has no association endpoint.
+    expect((await sim.api(`/entitydataquery/api/v2/entity/${a.entityId}/association/${a.id}`)).status).toBe(
+      404,
+    );
   });
 
   describe('PUT .../draft/{draftId}/conflicts', () => {
@@ -117,7 +145,7 @@ describe('entity data query and conflicts contract', () => {
       store.draftBases.set(d.id, { ...entity.properties });
       const res = await conflicts(d, { pushChanges: false });
       expect(res.status).toBe(202);
-      expect(await res.json()).toEqual({ data: { entityVersion: entity.version }, messages: [] });
+      expect(await res.text()).toBe('');
     });
 
     it('409 with dataConflicts (existingValue = verified, newValue = draft) once another change was verified', async () => {

@@ -11,7 +11,11 @@ export interface ProposedChange {
   changeType: 'Added' | 'Modified';
 }
 
-/** Verified records, drafts, proposed changes and (our choice of path) associations. */
+/**
+ * Entity Data Query: verified records, drafts, an entity's draft ids and proposed changes (v2 paths;
+ * the v1 `entitydataquery/api/entity/{id}` of FenX's notifications is served too). It has no
+ * association endpoint: associations are the Association Query API's.
+ */
 @Controller(['entitydataquery/api/v2/entity', 'entitydataquery/api/entity'])
 export class EntityQueryController {
   constructor(
@@ -48,12 +52,10 @@ export class EntityQueryController {
     return ok(draft);
   }
 
-  @Get(':entityId/association/:associationId')
-  association(@Param('entityId') entityId: string, @Param('associationId') associationId: string) {
-    const a = this.store.associations.get(associationId);
-    if (!a || a.entityId !== entityId || this.faults.isGone(associationId))
-      throw notFound('Association', associationId);
-    return ok(a);
+  @Get(':entityId/drafts-ids')
+  draftIds(@Param('entityId') entityId: string) {
+    this.entity(entityId);
+    return ok({ items: this.store.draftsOf(entityId).map((d) => d.id) });
   }
 
   private entity(id: string): LegalEntity {

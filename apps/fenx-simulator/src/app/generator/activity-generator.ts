@@ -470,7 +470,7 @@ export class ActivityGenerator {
     if (!a) return;
     this.bus.emit({
       eventType: type,
-      relativeUrl: relativeUrls.association(a.entityId, a.id),
+      relativeUrl: relativeUrls.association(a.id),
       payload: { entityId: a.entityId, associationId: a.id, relatedEntityId: a.relatedEntityId },
       entityId: a.entityId,
       recordIds: [a.id],

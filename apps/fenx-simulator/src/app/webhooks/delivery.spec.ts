@@ -83,7 +83,10 @@ describe('webhook delivery on a manual clock', () => {
       method: 'PUT',
       json: { enabled: true },
     });
-    expect(((await res.json()) as { status: string }).status).toBe('Enabled');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('');
+    const shown = await sim.api(`/webhooks/v1/webhooks/${webhook().id}`);
+    expect(((await shown.json()) as { webhook: { status: string } }).webhook.status).toBe('Enabled');
     await waitFor(() => receiver.acknowledged().length === queued.length, { what: 'queued deliveries' });
     expect(receiver.acknowledged().map((b) => b.Id)).toEqual(queued);
     const truth = await sim.sim<{

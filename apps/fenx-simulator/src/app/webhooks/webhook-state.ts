@@ -87,7 +87,8 @@ export class WebhookState {
     return this.status === 'Enabled' || this.status === 'Retrying';
   }
 
-  view() {
+  /** A list item (FenX's BasicWebhook): no delivery history. */
+  basicView() {
     return {
       id: this.id,
       name: this.name,
@@ -100,7 +101,11 @@ export class WebhookState {
       batchSize: this.batchSize,
       created: this.created,
       updated: this.updated,
-      deliveries: this.recent,
     };
+  }
+
+  /** One webhook as `GET …/webhooks/{id}` shows it, with its last 20 deliveries. */
+  view() {
+    return { ...this.basicView(), lastDeliveries: this.recent };
   }
 }

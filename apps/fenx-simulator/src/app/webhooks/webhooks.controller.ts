@@ -5,18 +5,22 @@ import { WebhookService } from './webhook.service';
 
 const EXAMPLE_ID = '09916cea-78b8-524c-a6ad-bd7397bcd4e6';
 
-/** FenX's webhook management API. Its answers are not wrapped in `data` (as in FenX's Swagger). */
+/**
+ * FenX's webhook management API, in the shapes of FenX's Swagger: answers are not wrapped in `data`;
+ * the list is `{"webHooks": [BasicWebhook]}` (no deliveries), one webhook `{"webhook": Webhook}` with
+ * its `lastDeliveries`; create answers 200 `{"webhookId"}`; PUT and DELETE answer 200 with no body.
+ */
 @Controller('webhooks/v1/webhooks')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhookService) {}
 
   @Get()
   list() {
-    return { webHooks: this.webhooks.list().map((w) => w.view()) };
+    return { webHooks: this.webhooks.list().map((w) => w.basicView()) };
   }
 
   @Post()
-  @HttpCode(201)
+  @HttpCode(200)
   create(@Body() dto: CreateWebhookDto) {
     return { webhookId: this.webhooks.create(dto).id };
   }
@@ -43,16 +47,17 @@ export class WebhooksController {
 
   @Get(':id')
   get(@Param('id') id: string) {
-    return this.webhooks.get(id).view();
+    return { webhook: this.webhooks.get(id).view() };
   }
 
   @Put(':id')
-  update(@Param('id') id: string, @Body() dto: UpdateWebhookDto) {
-    return this.webhooks.update(id, dto).view();
+  @HttpCode(200)
+  update(@Param('id') id: string, @Body() dto: UpdateWebhookDto): void {
+    this.webhooks.update(id, dto);
   }
 
   @Delete(':id')
-  @HttpCode(204)
+  @HttpCode(200)
   remove(@Param('id') id: string): void {
     this.webhooks.remove(id);
   }
@@ -74,7 +79,7 @@ function exampleUrl(eventType: string): string {
     case 'journey':
       return relativeUrls.journey('5a1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b');
     case 'association':
-      return relativeUrls.association(e, 'c0ffee00-0000-5000-8000-000000000001');
+      return relativeUrls.association('c0ffee00-0000-5000-8000-000000000001');
     default:
       return relativeUrls.entity(e);
   }
