@@ -1,0 +1,52 @@
+import { Command, CommanderError } from 'commander';
+
+/** Exit codes shared by every command line of the pipeline (docs/operations.md). */
+export const EXIT_CODE = {
+  ok: 0,
+  /** The command failed, or the app could not start. */
+  failure: 1,
+  /** Bad arguments, options or environment. */
+  usage: 2,
+} as const;
+
+export interface ProgramIo {
+  err: (text: string) => void;
+}
+
+const stderr: ProgramIo = { err: (text) => process.stderr.write(`${text}\n`) };
+
+function configure(cmd: Command): void {
+  cmd.exitOverride().showHelpAfterError('(add --help for usage)');
+  for (const sub of cmd.commands) configure(sub);
+}
+
+/**
+ * Parses and runs a commander program and resolves with its exit code instead of exiting: 0 after `--help`,
+ * 2 for a bad option or argument (commander has already printed why), 1 for an action that threw (its
+ * message printed as `<program>: <message>`). Actions that must end the process themselves still can.
+ */
+export async function runProgram(
+  program: Command,
+  argv: readonly string[],
+  io: ProgramIo = stderr,
+): Promise<number> {
+  configure(program);
+  try {
+    await program.parseAsync(argv as string[]);
+    return EXIT_CODE.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_CODE.ok : EXIT_CODE.usage;
+    io.err(`${program.name()}: ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT_CODE.failure;
+  }
+}
+
+/**
+ * `runProgram` on process.argv: a failure exits at once with its code (a half-started app may hold the event
+ * loop); success leaves a service running, and a finished command ends with the event loop.
+ */
+export function runMain(program: Command): void {
+  void runProgram(program, process.argv).then((code) => {
+    if (code !== 0) process.exit(code);
+  });
+}
