@@ -1,2 +1,3 @@
 export * from './lib/lake-sql';
 export * from './lib/format';
+export * from './lib/sql-error';

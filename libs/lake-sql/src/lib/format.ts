@@ -1,20 +1,18 @@
+import { formatTable as table } from '@fenx/cli';
 import type { Row } from './lake-sql';
 
 const cell = (v: unknown): string =>
   v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
 
-/** Rows as an aligned text table. */
+/** Rows as an aligned text table (@fenx/cli: no row limit, widths in terminal columns). */
 export function formatTable(rows: readonly Row[]): string {
   if (rows.length === 0) return '(no rows)';
   const cols = Object.keys(rows[0]);
-  const cells = rows.map((r) => cols.map((c) => cell(r[c])));
-  const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
-  const line = (vals: string[]) =>
-    vals
-      .map((v, i) => v.padEnd(widths[i]))
-      .join('  ')
-      .trimEnd();
-  return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+  return table(
+    cols,
+    rows.map((r) => cols.map((c) => cell(r[c]))),
+    { rule: true },
+  );
 }
 
 /** Rows as RFC 4180 CSV. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { formatCsv, formatTable } from './format';
 import { LakeSql, REPORTS } from './lake-sql';
+import { SqlError } from './sql-error';
 
 const J = 'fenx.journey.details.v1';
 const E = 'fenx.entity.details.v1';
@@ -301,5 +302,69 @@ describe('output formats', () => {
     expect(formatCsv(rows)).toBe('a,b,c\n1,"x, ""y""",\n22,z,"{""n"":1}"\n');
     expect(formatTable([])).toBe('(no rows)');
     expect(formatCsv([])).toBe('');
+  });
+});
+
+describe('tables with non-ASCII text', () => {
+  it('aligns columns in terminal columns', () => {
+    const lines = formatTable([
+      { name: '北京 Holdings', country: 'CN' },
+      { name: 'Müller GmbH', country: 'DE' },
+    ]).split('\n');
+    expect(lines).toEqual([
+      'name           country',
+      '-------------  -------',
+      '北京 Holdings  CN',
+      'Müller GmbH    DE',
+    ]);
+  });
+});
+
+describe('SQL errors', () => {
+  let root: string;
+  let lake: LakeSql;
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'lake-sql-'));
+    lake = await LakeSql.open(root);
+  });
+  afterAll(() => {
+    lake.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const refused = (sql: string) =>
+    lake.query(sql).then(
+      () => {
+        throw new Error(`DuckDB took ${sql}`);
+      },
+      (e: unknown) => e as SqlError,
+    );
+
+  it('says a syntax error on one line with its line and column', async () => {
+    const e = await refused('SELECT count(*)\n  FROM journeys WHER x = 1');
+    expect(e).toBeInstanceOf(SqlError);
+    expect(e.message).toBe('SQL error at line 2, column 22: Parser Error: syntax error at or near "x"');
+    expect(e).toMatchObject({ kind: 'Parser Error', line: 2, column: 22 });
+  });
+
+  it("keeps DuckDB's hints on the same line", async () => {
+    const e = await refused('SELECT nope FROM journeys');
+    expect(e.message).toMatch(
+      /^SQL error at line 1, column 8: Binder Error: Referenced column "nope" not found/,
+    );
+    expect(e.message).not.toContain('\n');
+    const missing = await refused('SELECT * FROM journey');
+    expect(missing.message).toMatch(
+      /^SQL error at line 1, column 15: Catalog Error: Table with name journey does not exist!; Did you mean "journeys"/,
+    );
+  });
+
+  it('passes on errors that are not query errors', () => {
+    const other = new Error('socket closed');
+    expect(SqlError.from(other)).toBe(other);
+    expect(SqlError.from('text')).toBe('text');
+    expect((SqlError.from(new Error('Invalid Input Error: no position')) as SqlError).message).toBe(
+      'SQL error: Invalid Input Error: no position',
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { SqlError } from './sql-error';
 
 /** The lake's layout: `<root>/topic=<topic>/dt=YYYY-MM-DD/hour=HH/<topic>+<partition>+<offset>.ndjson`. */
 export const LAKE_SOURCES = {
@@ -203,8 +204,12 @@ export class LakeSql {
 
   /** Rows as JSON-friendly objects (timestamps as text, big integers as numbers or text). */
   async query(sql: string): Promise<Row[]> {
-    const reader = await this.connection.runAndReadAll(sql);
-    return reader.getRowObjectsJson() as Row[];
+    try {
+      const reader = await this.connection.runAndReadAll(sql);
+      return reader.getRowObjectsJson() as Row[];
+    } catch (error) {
+      throw SqlError.from(error);
+    }
   }
 
   report(name: string): Promise<Row[]> {
