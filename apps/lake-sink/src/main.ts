@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { Command, Option } from 'commander';
 import { Logger } from 'nestjs-pino';
+import { isoTime, Progress, runMain, UsageError } from '@fenx/cli';
 import { formatCsv, formatTable, LakeSql, REPORTS, Row } from '@fenx/lake-sql';
 import { isTopicName } from '@fenx/kafka';
 import { APP, loadLakeSinkConfig } from './app/lake-config';
@@ -12,8 +13,7 @@ function config() {
   try {
     return loadLakeSinkConfig();
   } catch (error) {
-    process.stderr.write(`${APP.service}: ${(error as Error).message}\n`);
-    process.exit(2);
+    throw new UsageError((error as Error).message);
   }
 }
 
@@ -33,12 +33,10 @@ function print(rows: Row[], format: string): void {
 
 async function withLake(dir: string | undefined, f: (lake: LakeSql) => Promise<Row[]>, format: string) {
   const root = dir ?? config().target;
-  if (root.startsWith('s3://')) {
-    process.stderr.write(
-      'SQL reads a local lake directory: copy the S3 prefix locally (e.g. aws s3 sync) and pass --lake\n',
+  if (root.startsWith('s3://'))
+    throw new UsageError(
+      'SQL reads a local lake directory: copy the S3 prefix locally (e.g. aws s3 sync) and pass --lake',
     );
-    process.exit(2);
-  }
   const lake = await LakeSql.open(root);
   try {
     print(await f(lake), format);
@@ -47,10 +45,9 @@ async function withLake(dir: string | undefined, f: (lake: LakeSql) => Promise<R
   }
 }
 
-const format = new Option('--format <format>', 'table, csv or json')
-  .choices(['table', 'csv', 'json'])
-  .default('table');
-const lakeDir = new Option('--lake <dir>', 'the lake directory (default LAKE_SINK_TARGET)');
+const format = () =>
+  new Option('--format <format>', 'how rows are printed').choices(['table', 'csv', 'json']).default('table');
+const lakeDir = () => new Option('--lake <dir>', 'the lake directory (default LAKE_SINK_TARGET)');
 const program = new Command(APP.service).description(
   'Kafka detail topics into date/hour files; SQL over them',
 );
@@ -64,8 +61,8 @@ program
     'run any SQL over the lake views (journeys, journey_tasks, entities, entity_drafts, entity_drafts_behind, ...)',
   )
   .argument('<query>')
-  .addOption(format)
-  .addOption(lakeDir)
+  .addOption(format())
+  .addOption(lakeDir())
   .action((query: string, o: { format: string; lake?: string }) =>
     withLake(o.lake, (l) => l.query(query), o.format),
   );
@@ -77,38 +74,38 @@ program
       .join('; ')}`,
   )
   .argument('<name>')
-  .addOption(format)
-  .addOption(lakeDir)
+  .addOption(format())
+  .addOption(lakeDir())
   .action((name: string, o: { format: string; lake?: string }) => {
-    if (!REPORTS[name]) {
-      process.stderr.write(`unknown report ${name}; reports: ${Object.keys(REPORTS).join(', ')}\n`);
-      process.exit(2);
-    }
+    if (!REPORTS[name])
+      throw new UsageError(`unknown report ${name}; reports: ${Object.keys(REPORTS).join(', ')}`);
     return withLake(o.lake, (l) => l.report(name), o.format);
   });
 program
   .command('replay')
   .description('re-publish what the lake holds of a topic for a period into a topic')
   .requiredOption('--topic <topic>', 'the topic whose files are read')
-  .requiredOption('--from <time>', 'ISO-8601, inclusive')
-  .requiredOption('--to <time>', 'ISO-8601, exclusive')
+  .requiredOption('--from <time>', 'ISO-8601, inclusive', isoTime)
+  .requiredOption('--to <time>', 'ISO-8601, exclusive', isoTime)
   .option('--into <topic>', 'where to publish (default: the same topic)')
-  .action(async (o: { topic: string; from: string; to: string; into?: string }) => {
-    const c = config();
+  .option('--no-progress', 'no progress bar or progress lines')
+  .action(async (o: { topic: string; from: Date; to: Date; into?: string; progress: boolean }) => {
     const into = o.into ?? o.topic;
-    const from = new Date(o.from);
-    const to = new Date(o.to);
-    if (!isTopicName(into) || Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to) {
-      process.stderr.write('replay: --into must be a manifest topic and --from < --to ISO-8601 times\n');
-      process.exit(2);
-    }
-    const n = await replay(lakeStore(c.target, c.s3), c.kafka, { topic: o.topic, from, to, into });
-    process.stdout.write(`replayed ${n} records of ${o.topic} [${o.from}, ${o.to}) into ${into}\n`);
+    if (!isTopicName(into)) throw new UsageError(`replay: --into ${into} is not a manifest topic`);
+    if (o.from >= o.to) throw new UsageError('replay: --from must be before --to');
+    const c = config();
+    const progress = new Progress({ label: `lake replay ${o.topic}`, unit: 'records', enabled: o.progress });
+    const n = await replay(lakeStore(c.target, c.s3), c.kafka, {
+      topic: o.topic,
+      from: o.from,
+      to: o.to,
+      into,
+      onProgress: (done) => progress.update(done),
+    });
+    progress.stop();
+    process.stdout.write(
+      `replayed ${n} records of ${o.topic} [${o.from.toISOString()}, ${o.to.toISOString()}) into ${into}\n`,
+    );
   });
 
-program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(
-    `${APP.service}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runMain(program);

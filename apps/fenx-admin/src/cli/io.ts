@@ -1,3 +1,4 @@
+import { formatTable } from '@fenx/cli';
 import type { Env } from '@fenx/config';
 
 /** Where the CLI reads its settings and writes its output (the process, or a test). */
@@ -7,15 +8,9 @@ export interface CliIo {
   err: (text: string) => void;
 }
 
-/** A plain-text table: a header row, then one row per item; columns padded to their widest cell. */
+/** A plain-text table: a header row, then one row per item (@fenx/cli: widths in terminal columns, no row limit). */
 export function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), ...rows.map(line)].join('\n');
+  return formatTable(headers, rows);
 }
 
 /** Pretty JSON for `--json`. */

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { decimal, integer, isoTime } from './options';
-import { runProgram } from './program';
+import { runProgram, UsageError } from './program';
 
 describe('option parsers', () => {
   it('integer takes whole numbers in range and names the range otherwise', () => {
@@ -37,6 +37,7 @@ describe('runProgram', () => {
       .option('--rate <n>', 'per second', integer({ min: 1 }), 5)
       .action((o: { rate: number }) => {
         if (o.rate === 13) throw new Error('unlucky rate');
+        if (o.rate === 7) throw new UsageError('--rate 7 needs --lucky');
         out.push(`rate ${o.rate}`);
       });
     return p;
@@ -66,6 +67,10 @@ describe('runProgram', () => {
     );
     expect((await run('go', '--speed', '1')).code).toBe(2);
     expect((await run('fly')).code).toBe(2);
+  });
+
+  it('exits 2 with the message for a UsageError', async () => {
+    expect(await run('go', '--rate', '7')).toEqual({ code: 2, out: 'tool: --rate 7 needs --lucky' });
   });
 
   it('exits 1 with the message when the action throws', async () => {

@@ -9,6 +9,14 @@ export const EXIT_CODE = {
   usage: 2,
 } as const;
 
+/** A bad argument or option an action found itself (beyond what commander checks): exit 2 with the message. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
 export interface ProgramIo {
   err: (text: string) => void;
 }
@@ -22,7 +30,7 @@ function configure(cmd: Command): void {
 
 /**
  * Parses and runs a commander program and resolves with its exit code instead of exiting: 0 after `--help`,
- * 2 for a bad option or argument (commander has already printed why), 1 for an action that threw (its
+ * 2 for a bad option or argument (commander has already printed why) or a `UsageError`, 1 for an action that threw (its
  * message printed as `<program>: <message>`). Actions that must end the process themselves still can.
  */
 export async function runProgram(
@@ -37,7 +45,7 @@ export async function runProgram(
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_CODE.ok : EXIT_CODE.usage;
     io.err(`${program.name()}: ${error instanceof Error ? error.message : String(error)}`);
-    return EXIT_CODE.failure;
+    return error instanceof UsageError ? EXIT_CODE.usage : EXIT_CODE.failure;
   }
 }
 
