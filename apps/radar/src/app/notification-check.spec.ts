@@ -33,6 +33,24 @@ describe('the notification check and its flag reasons', () => {
     ]);
   });
 
+  it.each([
+    'entitydata:draftcreated_enriched',
+    'Journey:TaskCompleted',
+    'screening:match-found',
+    'document:v2.uploaded',
+  ])("accepts FenX's documented event type form %s", (EventType) => {
+    expect(checkNotification(parseNotification({ ...good, EventType }).notification, TENANT)).toEqual([]);
+  });
+
+  it.each(['journey', 'journey:', ':created', 'journey task:completed', 'entity data:created!'])(
+    'flags the event type %p',
+    (EventType) => {
+      expect(checkNotification(parseNotification({ ...good, EventType }).notification, TENANT)).toEqual([
+        'EventType is not of the form domain:action',
+      ]);
+    },
+  );
+
   it('maps each problem to its metric reason', () => {
     expect(
       flagReasons([

@@ -13,7 +13,10 @@ class NotificationFields {
   @IsUUID('all', { message: 'TenantId is not a GUID' })
   tenantId!: string;
 
-  @Matches(/^[a-z]+:[a-z]+$/i, { message: 'EventType is not of the form domain:action' })
+  // FenX's types are not just letters: its own example is `entitydata:draftcreated_enriched`.
+  @Matches(/^[a-z][a-z0-9]*:[a-z0-9][a-z0-9_.-]*$/i, {
+    message: 'EventType is not of the form domain:action',
+  })
   eventType!: string;
 
   @IsISO8601({ strict: true }, { message: 'When is not an ISO-8601 timestamp' })

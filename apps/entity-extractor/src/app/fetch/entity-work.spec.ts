@@ -81,6 +81,13 @@ describe('planEvent', () => {
     }
   });
 
+  it("routes FenX's documented entitydata:draftcreated_enriched like the draft its RelativeUrl names", () => {
+    expect(planEvent(event('entitydata:draftcreated_enriched', relativeUrls.draft('e1', 'd1')))).toEqual({
+      kind: 'fetch',
+      needs: expect.objectContaining({ entityId: 'e1', entity: false, draftIds: ['d1'] }),
+    });
+  });
+
   it('fetches the association on association events, the verified record when none is named', () => {
     expect(
       planEvent(event('association:associationremoved', relativeUrls.association('a1'), { entityId: 'e1' })),
