@@ -1,5 +1,6 @@
 import { ConfigValidationError, validateEnv } from '@fenx/config';
 import {
+  defaultTokenUrl,
   FENX_CLIENT_DEFAULTS,
   FenxClientEnv,
   fenxClientSettings,
@@ -28,6 +29,19 @@ describe('FenxClientEnv', () => {
     expect(settings.maxConcurrency).toBe(10);
   });
 
+  it.each([
+    ['https://api.fenergox.com', 'https://identity.fenergox.com/connect/token'],
+    ['https://api.fenxstable.com/', 'https://identity.fenxstable.com/connect/token'],
+    ['https://API.eu.fenergox.com/prefix', 'https://identity.eu.fenergox.com/connect/token'],
+    ['http://localhost:4010', 'http://localhost:4010/connect/token'],
+    ['http://127.0.0.1:4010/fenx/', 'http://127.0.0.1:4010/fenx/connect/token'],
+  ])('defaults the token URL of %s to the identity host: %s', (baseUrl, tokenUrl) => {
+    expect(defaultTokenUrl(baseUrl)).toBe(tokenUrl);
+    expect(
+      fenxClientSettingsFrom(validateEnv(FenxClientEnv, { ...REQUIRED, FENX_BASE_URL: baseUrl })).tokenUrl,
+    ).toBe(tokenUrl);
+  });
+
   it('reads every setting', () => {
     const settings = fenxClientSettingsFrom(
       validateEnv(FenxClientEnv, {
@@ -41,6 +55,8 @@ describe('FenxClientEnv', () => {
         FENX_MAX_RATE_LIMIT_RETRIES: '3',
         FENX_BACKOFF_BASE_MS: '50',
         FENX_BACKOFF_MAX_MS: '800',
+        HTTPS_PROXY: 'http://proxy.bank.internal:3128',
+        NO_PROXY: 'localhost,.bank.internal',
       }),
     );
     expect(settings).toMatchObject({
@@ -53,6 +69,8 @@ describe('FenxClientEnv', () => {
       maxRateLimitRetries: 3,
       backoffBaseMs: 50,
       backoffMaxMs: 800,
+      httpsProxy: 'http://proxy.bank.internal:3128',
+      noProxy: 'localhost,.bank.internal',
     });
   });
 

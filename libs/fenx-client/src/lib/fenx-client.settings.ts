@@ -10,8 +10,9 @@ export class FenxClientEnv {
   FENX_BASE_URL!: string;
 
   /**
-   * OAuth2 token endpoint. FenX's identity host is separate (`https://identity.fenergox.com/connect/token`);
-   * when unset, `${FENX_BASE_URL}/connect/token` is used, which is where the simulator serves it.
+   * OAuth2 token endpoint. FenX's identity host is separate from its API host: when unset, an API host
+   * `api.<domain>` gives `https://identity.<domain>/connect/token` (`api.fenergox.com` →
+   * `identity.fenergox.com`); any other host (the simulator) gives `${FENX_BASE_URL}/connect/token`.
    */
   @IsOptional()
   @IsUrl(URL_OPTIONS)
@@ -77,6 +78,24 @@ export class FenxClientEnv {
   @Min(1)
   @EnvNumber()
   FENX_BACKOFF_MAX_MS = 10000;
+
+  /**
+   * The proxy for FenX's https calls (a bank's egress), e.g. `http://proxy.bank.internal:3128`; also read
+   * as `https_proxy`. Unset: `HTTP_PROXY`, if any, serves https calls too.
+   */
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
+  HTTPS_PROXY?: string;
+
+  /** The proxy for FenX's plain-http calls (also `http_proxy`). */
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
+  HTTP_PROXY?: string;
+
+  /** Hosts reached without the proxy: comma- or space-separated names, `.domain` suffixes, `host:port`, `*` (also `no_proxy`). */
+  @IsOptional()
+  @IsString()
+  NO_PROXY?: string;
 }
 
 /** Typed settings of a `FenxClient`. */
@@ -97,6 +116,13 @@ export interface FenxClientSettings {
   backoffMaxMs: number;
   /** Fraction of `expires_in` after which a token is renewed (0.8: a 900-s token is renewed after 720 s). */
   tokenRefreshRatio: number;
+  /**
+   * Outbound proxies and the hosts that bypass them (undici's EnvHttpProxyAgent). Undefined: the
+   * process's `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` (or lower-case) variables; `''`: none.
+   */
+  httpsProxy?: string;
+  httpProxy?: string;
+  noProxy?: string;
 }
 
 export const FENX_CLIENT_DEFAULTS = {
@@ -113,7 +139,19 @@ export const FENX_CLIENT_DEFAULTS = {
 
 type Required = 'baseUrl' | 'clientId' | 'clientSecret' | 'tenantId';
 
-/** Settings with the defaults applied; `tokenUrl` defaults to `${baseUrl}/connect/token`. */
+/**
+ * The token endpoint when none is set: FenX's identity host beside an `api.` host (`https://api.fenergox.com`
+ * → `https://identity.fenergox.com/connect/token`, any path prefix dropped), else `${baseUrl}/connect/token`
+ * (the simulator serves both on one host).
+ */
+export function defaultTokenUrl(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  if (/^api\./i.test(url.hostname))
+    return `${url.protocol}//identity.${url.hostname.slice(4)}${url.port ? `:${url.port}` : ''}/connect/token`;
+  return `${baseUrl.replace(/\/+$/, '')}/connect/token`;
+}
+
+/** Settings with the defaults applied; `tokenUrl` defaults to `defaultTokenUrl(baseUrl)`. */
 export function fenxClientSettings(
   given: Pick<FenxClientSettings, Required> & Partial<FenxClientSettings>,
 ): FenxClientSettings {
@@ -125,7 +163,7 @@ export function fenxClientSettings(
     ...FENX_CLIENT_DEFAULTS,
     ...defined,
     baseUrl,
-    tokenUrl: given.tokenUrl ?? `${baseUrl}/connect/token`,
+    tokenUrl: given.tokenUrl ?? defaultTokenUrl(baseUrl),
   };
 }
 
@@ -144,5 +182,8 @@ export function fenxClientSettingsFrom(env: FenxClientEnv): FenxClientSettings {
     maxRateLimitRetries: env.FENX_MAX_RATE_LIMIT_RETRIES,
     backoffBaseMs: env.FENX_BACKOFF_BASE_MS,
     backoffMaxMs: env.FENX_BACKOFF_MAX_MS,
+    httpsProxy: env.HTTPS_PROXY,
+    httpProxy: env.HTTP_PROXY,
+    noProxy: env.NO_PROXY,
   });
 }

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { setMaxListeners } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Agent, request } from 'undici';
+import { EnvHttpProxyAgent, request } from 'undici';
 import { FenxApiError, FenxFailureReason } from './fenx-api-error';
 import type { FenxClientSettings } from './fenx-client.settings';
 import { checkFenxBody, ContractViolation, FenxSchemaName } from './contract/fenx-contract';
@@ -150,7 +150,7 @@ class AttemptTimeout extends Error {
  */
 export class FenxHttp {
   private readonly logger = new Logger('FenxClient');
-  private readonly agent: Agent;
+  private readonly agent: EnvHttpProxyAgent;
   private readonly tokens: TokenCache;
   private readonly limiter: FenxRateLimiter;
   private readonly releaseLimiter: () => Promise<void>;
@@ -168,7 +168,11 @@ export class FenxHttp {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.listener = options.listener;
-    this.agent = new Agent({
+    // Calls go through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY names the host (a bank's egress proxy).
+    this.agent = new EnvHttpProxyAgent({
+      httpsProxy: settings.httpsProxy,
+      httpProxy: settings.httpProxy,
+      noProxy: settings.noProxy,
       keepAliveTimeout: 10_000,
       connect: { timeout: settings.timeoutMs },
       headersTimeout: settings.timeoutMs,
@@ -381,7 +385,7 @@ export class FenxHttp {
         message: violation.message,
       });
     } catch (err) {
-      this.logger.warn(`FenX request listener threw: ${(err as Error).message}`);
+      this.logger.warn({ err }, 'FenX request listener threw');
     }
     const field = violation.field || '(body)';
     return new FenxApiError({
@@ -510,7 +514,7 @@ export class FenxHttp {
         attempt,
       });
     } catch (err) {
-      this.logger.warn(`FenX request listener threw: ${(err as Error).message}`);
+      this.logger.warn({ err }, 'FenX request listener threw');
     }
   }
 }
