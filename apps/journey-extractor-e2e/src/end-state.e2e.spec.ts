@@ -129,7 +129,7 @@ describe('journey-extractor once: the complete end state', () => {
       JOURNEY_SAFETY_NET_OVERLAP_MS: '0',
     });
     expect(again.code).toBe(0);
-    const done = again.output.map((l) => JSON.parse(l)).find((l) => l.msg === 'safety-net run done');
+    const done = again.output.map((l) => JSON.parse(l)).find((l) => l.message === 'safety-net run done');
     expect(done.windows).toBe(1);
     expect(Date.parse(done.cursor)).toBeGreaterThan(Date.parse(first));
   });

@@ -103,7 +103,7 @@ describe('radar receiving the simulator’s signed webhooks', () => {
 
   it('never writes the webhook secret or a signature into its logs', async () => {
     const output = radar.output().join('\n');
-    expect(output).toContain('"service":"radar"');
+    expect(output).toContain('"service.name":"radar"');
     expect(output).not.toContain(SIMULATOR_DEFAULTS.webhookSecret);
     expect(output).not.toMatch(/sha256=[0-9A-Fa-f]{64}/);
   });

@@ -160,8 +160,8 @@ async function main(o: Options): Promise<void> {
         return {};
       }
     });
-    const drained = lines.find((l) => l.msg === 'drained to the noted watermarks');
-    const chunks = lines.filter((l) => l.msg === 'batch committed').map((l) => Number(l.records));
+    const drained = lines.find((l) => l.message === 'drained to the noted watermarks');
+    const chunks = lines.filter((l) => l.message === 'batch committed').map((l) => Number(l.records));
     const metrics = await gateway.metrics();
     const calls = metricValue(metrics, 'journey_extractor_fenx_requests_total', { operation: 'journey' });
     const limited = metricValue(metrics, 'journey_extractor_fenx_requests_total', {

@@ -89,7 +89,7 @@ export class LakeSinkService implements OnApplicationBootstrap, OnApplicationShu
       this.consumers.push(consumer);
       consumer.runContinuous().catch((error: Error) => {
         this.state = 'failed';
-        this.logger.error({ topic, error: error.message }, 'lake consumer stopped: exiting so it restarts');
+        this.logger.error({ topic, err: error }, 'lake consumer stopped: exiting so it restarts');
         process.exitCode = 1;
         process.kill(process.pid, 'SIGTERM');
       });

@@ -45,7 +45,7 @@ export class RadarKafka implements OnApplicationShutdown {
           const denied = isAuthorizationError(error);
           metrics.writeFailures.inc({ reason: denied ? 'denied' : 'error' });
           this.logger.error(
-            { records, error: error instanceof Error ? error.message : String(error) },
+            { records, err: error },
             denied
               ? "Kafka denied radar's principal the write to topic 1 (ACLs): its requests are answered 503"
               : 'Kafka refused a produce call: its requests are answered 503',

@@ -111,7 +111,11 @@ export function webhookController(path: string): Type<unknown> {
       const outcome = await Promise.race([
         this.kafka.writer.write(record).then(
           () => ({ ok: true as const }),
-          (e: unknown) => ({ ok: false as const, reason: e instanceof Error ? e.message : String(e) }),
+          (e: unknown) => ({
+            ok: false as const,
+            reason: e instanceof Error ? e.message : String(e),
+            error: e,
+          }),
         ),
         new Promise<{ ok: false; reason: string; timeout: true }>((resolve) => {
           timer = setTimeout(
@@ -124,7 +128,12 @@ export function webhookController(path: string): Type<unknown> {
       if ('timeout' in outcome) this.metrics.writeFailures.inc({ reason: 'timeout' });
       this.metrics.requests.inc({ outcome: 'unavailable' });
       this.logger.error(
-        { requestId, notificationId, reason: outcome.reason },
+        {
+          requestId,
+          notificationId,
+          reason: outcome.reason,
+          err: 'error' in outcome ? outcome.error : undefined,
+        },
         'event not stored: answered 503',
       );
       throw new KafkaUnavailable(outcome.reason);

@@ -254,7 +254,7 @@ export class ExtractionPipeline {
       if (error !== undefined || !result) {
         const reason = `${FAILURE_CODE.fetchFailed}: ${describe(error)}`;
         this.logger.warn(
-          { batchId, depth, key: group.key, events: group.events.length, reason },
+          { batchId, depth, key: group.key, events: group.events.length, reason, err: error },
           'fetch failed',
         );
         failures.push({ records: group.events.map((e) => e.record), reason });
@@ -336,7 +336,7 @@ export class ExtractionPipeline {
       try {
         callback();
       } catch (error) {
-        this.logger.warn({ batchId, reason: describe(error) }, 'onWritten hook failed');
+        this.logger.warn({ batchId, err: error }, 'onWritten hook failed');
       }
     }
   }

@@ -44,7 +44,7 @@ export class TokenCache {
     } catch (err) {
       const current = this.cached;
       if (current && this.clock.now() < current.expiresAt) {
-        this.logger.warn(`Early token renewal failed, using the current token: ${(err as Error).message}`);
+        this.logger.warn({ err }, 'early token renewal failed, using the current token');
         current.refreshAt = this.clock.now() + RENEWAL_RETRY_MS;
         return current.accessToken;
       }

@@ -1,7 +1,8 @@
 import { Test } from '@nestjs/testing';
 import { Writable } from 'node:stream';
-import { Logger, LoggerModule } from 'nestjs-pino';
+import { Logger } from 'nestjs-pino';
 import { kafkaLogsThroughPino } from './kafka-log-creator';
+import { LoggingModule } from './logging.module';
 
 describe('kafkaLogsThroughPino', () => {
   it('drops nothing once the app logger exists and writes kafkajs lines through it', async () => {
@@ -19,11 +20,22 @@ describe('kafkaLogsThroughPino', () => {
     ).not.toThrow();
 
     const moduleRef = await Test.createTestingModule({
-      imports: [LoggerModule.forRoot({ pinoHttp: [{ level: 'info' }, stream] })],
+      imports: [
+        LoggingModule.forRoot(
+          { service: 'radar', version: '1' },
+          { LOG_LEVEL: 'info', LOG_PRETTY: false },
+          stream,
+        ),
+      ],
     }).compile();
     moduleRef.get(Logger);
 
-    log({ namespace: 'Producer', level: 1, label: 'ERROR', log: { message: 'broker down', broker: 'b1:9092' } });
+    log({
+      namespace: 'Producer',
+      level: 1,
+      label: 'ERROR',
+      log: { message: 'broker down', broker: 'b1:9092' },
+    });
     log({ namespace: 'Consumer', level: 5, label: 'DEBUG', log: { message: 'below the level' } });
     await moduleRef.close();
 
@@ -34,11 +46,12 @@ describe('kafkaLogsThroughPino', () => {
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
-      level: 50,
+      'log.level': 'error',
+      'service.name': 'radar',
       component: 'kafkajs',
       namespace: 'Producer',
       broker: 'b1:9092',
-      msg: 'broker down',
+      message: 'broker down',
     });
   });
 });

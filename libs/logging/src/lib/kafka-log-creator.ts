@@ -16,13 +16,28 @@ interface KafkaLogEntry {
   log: { message: string; [key: string]: unknown };
 }
 
+/**
+ * kafkajs names an error `error` (its message, or the error itself) with an optional `stack`. An `Error`
+ * goes to `err` like every other logged error; a message and stack become ECS's `error.message` and
+ * `error.stack_trace` (a plain `error` string would clash with the `error` object in Elasticsearch).
+ */
+function errorFields(extra: Record<string, unknown>): Record<string, unknown> {
+  const { error, stack, ...rest } = extra;
+  if (error instanceof Error) return { ...rest, err: error };
+  if (error === undefined) return stack === undefined ? rest : { ...rest, stack };
+  return {
+    ...rest,
+    error: { message: String(error), ...(typeof stack === 'string' ? { stack_trace: stack } : {}) },
+  };
+}
+
 /** A kafkajs `logCreator` that writes kafkajs's lines through the app's pino logger. */
 export function kafkaLogCreator(logger: PinoLogger) {
   const child = logger.child({ component: 'kafkajs' });
   return () =>
     ({ namespace, level, log }: KafkaLogEntry): void => {
       const { message, ...extra } = log;
-      child[LEVELS[level] ?? 'info']({ namespace, ...extra }, message);
+      child[LEVELS[level] ?? 'info']({ namespace, ...errorFields(extra) }, message);
     };
 }
 

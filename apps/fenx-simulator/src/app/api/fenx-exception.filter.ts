@@ -22,7 +22,7 @@ export class FenxExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     if (res.headersSent) return;
     if (!(exception instanceof HttpException)) {
-      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+      this.logger.error({ err: exception }, 'unexpected error: answered 500');
       res.status(500).json(errorEnvelope('INTERNAL_SERVER_ERROR', ['Internal server error']));
       return;
     }
