@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { runMain } from '@fenx/cli';
 import { ConfigValidationError } from '@fenx/config';
 import { ExtractorMode, runExtractorApp } from '@fenx/extraction';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -116,7 +116,4 @@ program
     },
   );
 
-program.parseAsync(process.argv).catch((error: unknown) => {
-  new Logger('Bootstrap').error(error instanceof Error ? error.message : String(error));
-  process.exit(1);
-});
+runMain(program);

@@ -1,11 +1,21 @@
-import { validateEnvAll } from '@fenx/config';
+import { runMain, UsageError } from '@fenx/cli';
+import { ConfigValidationError, validateEnvAll } from '@fenx/config';
 import { LoggingEnv } from '@fenx/logging';
 import { Logger } from '@nestjs/common';
+import { Command } from 'commander';
 import { createSimulatorApp } from './app/app.factory';
 import { SimulatorEnv } from './app/config/simulator-env';
 
 async function bootstrap(): Promise<void> {
-  const [env, logging] = validateEnvAll([SimulatorEnv, LoggingEnv]);
+  let env: SimulatorEnv;
+  let logging: LoggingEnv;
+  try {
+    [env, logging] = validateEnvAll([SimulatorEnv, LoggingEnv]);
+  } catch (error) {
+    // A bad environment is named in full and ends with exit 2; any other start-up failure with exit 1.
+    if (error instanceof ConfigValidationError) throw new UsageError(error.message);
+    throw error;
+  }
   const app = await createSimulatorApp(env, logging);
   await app.listen(env.SIM_PORT);
   new Logger('Bootstrap').log(
@@ -13,4 +23,10 @@ async function bootstrap(): Promise<void> {
   );
 }
 
-void bootstrap();
+const program = new Command('fenx-simulator')
+  .description(
+    'A FenX tenant on HTTP: OAuth2, the query and report APIs, signed webhooks and seeded activity (settings from the environment: SIM_*)',
+  )
+  .action(bootstrap);
+
+runMain(program);

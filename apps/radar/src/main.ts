@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { runMain, UsageError } from '@fenx/cli';
 import { calibrate, SIGNING_SCHEMES } from '@fenx/hmac';
 import { Command } from 'commander';
 import { APP, loadRadarConfig } from './app/radar-config';
@@ -9,8 +10,7 @@ async function serve(): Promise<void> {
   try {
     config = loadRadarConfig();
   } catch (error) {
-    process.stderr.write(`${APP.service}: ${(error as Error).message}\n`);
-    process.exit(2);
+    throw new UsageError((error as Error).message);
   }
   const app = await createRadarApp(config);
   await listenRadar(app, config);
@@ -50,9 +50,4 @@ program
   .option('--secret <secret>', 'the webhook secret (or RADAR_CALIBRATE_SECRET)')
   .action(runCalibrate);
 
-program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(
-    `${APP.service} failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runMain(program);

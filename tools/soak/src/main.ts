@@ -3,53 +3,73 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
+import { integer, runMain } from '@fenx/cli';
 import { workspaceRoot } from '@nx/devkit';
 import { soakApps } from './apps';
 import { renderReport, withLastRun } from './report';
 import { runSoak } from './soak';
 
-async function main(): Promise<void> {
-  const program = new Command('soak')
-    .option('--seed <n>', 'seed of the simulator and of the fault plan', '20261123')
-    .option('--activity <n>', 'notifications of the activity burst (journeys and entities)', '60000')
-    .option('--migration <n>', 'notifications of the migration burst (entities)', '40000')
-    .option('--fault-window <ms>', 'faults start within this window', '90000')
-    .option('--extra-faults <n>', 'faults beyond one of each kind', '4')
-    .option('--fuzz <n>', 'fuzz requests sent to radar', '3000')
-    .option('--malformed <n>', 'malformed records written into topic 1', '200')
-    .option('--converge-timeout <ms>', 'how long to wait for a complete end state', '3600000')
+interface SoakOptions {
+  seed: number;
+  activity: number;
+  migration: number;
+  faultWindow: number;
+  extraFaults: number;
+  fuzz: number;
+  malformed: number;
+  convergeTimeout: number;
+  json?: string;
+  docs?: boolean;
+}
+
+export function soakProgram(action: (o: SoakOptions) => Promise<void>): Command {
+  const count = integer({ min: 0 });
+  return new Command('soak')
+    .description(
+      'the whole local pipeline through a burst with faults, checked against the simulator: exit 0 only when nothing was lost and the end state is complete',
+    )
+    .option('--seed <n>', 'seed of the simulator and of the fault plan', integer(), 20261123)
+    .option('--activity <n>', 'notifications of the activity burst (journeys and entities)', count, 60000)
+    .option('--migration <n>', 'notifications of the migration burst (entities)', count, 40000)
+    .option('--fault-window <ms>', 'faults start within this window', integer({ min: 1000 }), 90000)
+    .option('--extra-faults <n>', 'faults beyond one of each kind', count, 4)
+    .option('--fuzz <n>', 'fuzz requests sent to radar', count, 3000)
+    .option('--malformed <n>', 'malformed records written into topic 1', count, 200)
+    .option(
+      '--converge-timeout <ms>',
+      'how long to wait for a complete end state',
+      integer({ min: 1000 }),
+      3600000,
+    )
     .option('--json <file>', 'write the whole result as JSON')
     .option('--docs', 'write the figures into docs/reliability.md')
-    .parse();
-  const o = program.opts<Record<string, string | boolean | undefined>>();
-  const num = (k: string) => Number(o[k]);
+    .action(action);
+}
+
+async function main(o: SoakOptions): Promise<void> {
   const result = await runSoak({
-    seed: num('seed'),
-    activityEvents: num('activity'),
-    migrationEvents: num('migration'),
-    faultWindowMs: num('faultWindow'),
-    extraFaults: num('extraFaults'),
-    fuzzRequests: num('fuzz'),
-    malformedRecords: num('malformed'),
-    convergeTimeoutMs: num('convergeTimeout'),
+    seed: o.seed,
+    activityEvents: o.activity,
+    migrationEvents: o.migration,
+    faultWindowMs: o.faultWindow,
+    extraFaults: o.extraFaults,
+    fuzzRequests: o.fuzz,
+    malformedRecords: o.malformed,
+    convergeTimeoutMs: o.convergeTimeout,
     apps: soakApps,
     log: (line) => console.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}`),
   });
   const report = renderReport(result);
   console.log(`\n${report}`);
-  if (typeof o['json'] === 'string') {
-    mkdirSync(dirname(o['json']), { recursive: true });
-    writeFileSync(o['json'], JSON.stringify(result, null, 2));
+  if (o.json) {
+    mkdirSync(dirname(o.json), { recursive: true });
+    writeFileSync(o.json, JSON.stringify(result, null, 2));
   }
-  if (o['docs']) {
+  if (o.docs) {
     const file = join(workspaceRoot, 'docs', 'reliability.md');
     writeFileSync(file, withLastRun(readFileSync(file, 'utf8'), report));
   }
   process.exit(result.ok ? 0 : 1);
 }
 
-if (require.main === module)
-  main().catch((e: Error) => {
-    console.error(`soak failed: ${e.stack ?? e.message}`);
-    process.exit(2);
-  });
+if (require.main === module) runMain(soakProgram(main));
