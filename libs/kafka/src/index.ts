@@ -24,3 +24,4 @@ export {
 } from './lib/topic-reader';
 export * from './lib/retriable';
 export * from './lib/acls';
+export { consumerGroupLag, type GroupLagOptions, type PartitionLag, type TopicLag } from './lib/group-lag';
