@@ -1,6 +1,7 @@
 import { Kafka } from 'kafkajs';
 import { KafkaCluster } from '../testing';
-import { mskIamToken } from './kafka-client';
+import { createKafka, kafkajs, mskIamToken } from './kafka-client';
+import { explainKafkaError } from './kafka-settings';
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
@@ -49,5 +50,26 @@ describe('KAFKA_SASL_MECHANISM=aws-msk-iam', () => {
     } finally {
       await admin.disconnect();
     }
+  });
+
+  it('presents the signed token of KAFKA_SASL_MECHANISM=aws-msk-iam to the brokers, which judge it', async () => {
+    // Kafka's validator takes only its unsigned JWTs, so it must refuse MSK's token: the refusal is the
+    // broker's verdict on the token the client signed and presented (RFC 7628's error challenge).
+    const settings = {
+      ...cluster.settings('msk-iam'),
+      brokers: cluster.oauthBootstrap,
+      sasl: { mechanism: 'aws-msk-iam' as const, region: 'eu-west-2' },
+    };
+    const admin = kafkajs(createKafka(settings, { logCreator: () => () => undefined })).admin();
+    const error = await admin.connect().then(
+      () => new Error('connected with a token the broker cannot validate'),
+      (e: Error) => e,
+    );
+    await admin.disconnect();
+    expect(error.name).toBe('KafkaJSSASLAuthenticationError');
+    expect(error.message).toMatch(/OAUTHBEARER authentication failed: .*invalid_token/);
+    expect((explainKafkaError(settings, error) as Error).message).toMatch(
+      /^Kafka refused the AWS IAM token \(KAFKA_SASL_MECHANISM=aws-msk-iam, KAFKA_AWS_REGION=eu-west-2\)/,
+    );
   });
 });

@@ -144,6 +144,8 @@ rootLogger.level = warn
 rootLogger.appenderRef.out.ref = OUT
 logger.server.name = kafka.server.KafkaRaftServer
 logger.server.level = info
+logger.authentication.name = org.apache.kafka.common.network.Selector
+logger.authentication.level = info
 `;
 
 interface KafkaNode {
