@@ -18,16 +18,20 @@ interface KafkaLogEntry {
 
 /**
  * kafkajs names an error `error` (its message, or the error itself) with an optional `stack`. An `Error`
- * goes to `err` like every other logged error; a message and stack become ECS's `error.message` and
- * `error.stack_trace` (a plain `error` string would clash with the `error` object in Elasticsearch).
+ * goes to `err` like every other logged error; a message and a stack (kafkajs's connection errors carry
+ * only the stack, their text is the line's message) become ECS's `error.message` and `error.stack_trace`
+ * (a plain `error` string would clash with the `error` object in Elasticsearch).
  */
 function errorFields(extra: Record<string, unknown>): Record<string, unknown> {
   const { error, stack, ...rest } = extra;
   if (error instanceof Error) return { ...rest, err: error };
-  if (error === undefined) return stack === undefined ? rest : { ...rest, stack };
+  if (error === undefined && stack === undefined) return rest;
   return {
     ...rest,
-    error: { message: String(error), ...(typeof stack === 'string' ? { stack_trace: stack } : {}) },
+    error: {
+      ...(error === undefined ? {} : { message: String(error) }),
+      ...(stack === undefined ? {} : { stack_trace: String(stack) }),
+    },
   };
 }
 

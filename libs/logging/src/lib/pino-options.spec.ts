@@ -177,8 +177,8 @@ describe('kafkaLogCreator', () => {
     expect(withStack).not.toHaveProperty('stack');
     expect(plain).toMatchObject({ error: { message: 'Timed out' } });
     expect(thrown).toMatchObject({ error: { type: 'TypeError', message: 'bad' } });
-    expect(stackOnly).toMatchObject({ stack: 'only a stack' });
-    expect(stackOnly).not.toHaveProperty('error');
+    expect(stackOnly).toMatchObject({ error: { stack_trace: 'only a stack' } });
+    expect(stackOnly).not.toHaveProperty('stack');
   });
 });
 
