@@ -46,6 +46,7 @@ describe('the simulator serves the whole FenX contract', () => {
     await sim.api(`/entitydataquery/api/v2/entity/${draft.sourceEntityId}/drafts-ids`);
     await sim.api(`/entitydataquery/api/v2/entity/proposedchanges/draft/${draft.id}`);
     await sim.api(`/associationquery/api/association/${association?.id}`);
+    await sim.api(`/associationquery/api/association/root/${association?.entityId}`);
 
     // A conflicts check of an open draft: 202 while the verified record has not moved, 409 once it has.
     const open = [...store.drafts.values()].find(

@@ -241,6 +241,18 @@ describe('FenxClient endpoints', () => {
       await expect(client.getAssociation('a-9')).resolves.toEqual({ status: 'not-found' });
     });
 
+    it("lists an entity's associations (root/{entityId})", async () => {
+      const association = { id: 'a-1', sourceId: 'e-1', targetId: 'e-2', type: 'Director' };
+      fake.on('GET', '/associationquery/api/association/root/e-1', (_q, r) =>
+        json(r, 200, ok([association])),
+      );
+      await expect(client.getAssociationsOfRoot('e-1')).resolves.toEqual({
+        status: 'ok',
+        associations: [association],
+      });
+      await expect(client.getAssociationsOfRoot('e-9')).resolves.toEqual({ status: 'not-found' });
+    });
+
     it('rejects an association without an id and tells the listener which field', async () => {
       const invalid: unknown[] = [];
       await client.close();

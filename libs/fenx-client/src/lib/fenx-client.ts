@@ -73,6 +73,8 @@ export type DraftIdsResult = { status: 'ok'; draftIds: string[] } | { status: 'n
 
 export type AssociationResult = { status: 'ok'; association: Association } | { status: 'not-found' };
 
+export type AssociationsResult = { status: 'ok'; associations: Association[] } | { status: 'not-found' };
+
 export type WebhookResult = { status: 'ok'; webhook: Webhook } | { status: 'not-found' };
 
 export type FoundResult = { status: 'ok' } | { status: 'not-found' };
@@ -254,6 +256,19 @@ export class FenxClient implements OnModuleDestroy {
     const res = await this.http.call(spec, options);
     if (res.status === 404) return { status: 'not-found' };
     return { status: 'ok', association: this.data(spec, 'association', res.body) as Association };
+  }
+
+  /** An entity's verified associations (`…/association/root/{entityId}`, at most 10,000). */
+  async getAssociationsOfRoot(entityId: string, options: FenxCallOptions = {}): Promise<AssociationsResult> {
+    const spec = this.spec(
+      'GET',
+      '/associationquery/api/association/root/{entityId}',
+      `/associationquery/api/association/root/${enc(entityId)}`,
+      { answers: [404] },
+    );
+    const res = await this.http.call(spec, options);
+    if (res.status === 404) return { status: 'not-found' };
+    return { status: 'ok', associations: this.data(spec, 'associationsOfRoot', res.body) as Association[] };
   }
 
   // ---- Entity Data Command: conflicts ----------------------------------------------------------------

@@ -19,6 +19,7 @@ const work: EntityWork = {
   allDrafts: false,
   draftIds: [],
   associationIds: [],
+  allAssociations: false,
   eventTime: '2024-01-01T00:00:00Z',
   sourceEvents: [
     {

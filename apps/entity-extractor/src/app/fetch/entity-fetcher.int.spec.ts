@@ -14,6 +14,7 @@ function work(entityId: string, over: Partial<EntityWork> = {}): EntityWork {
     allDrafts: false,
     draftIds: [],
     associationIds: [],
+    allAssociations: false,
     eventTime: '2024-01-01T00:00:00Z',
     sourceEvents: [],
     ...over,
@@ -79,6 +80,15 @@ describe('EntityFetcher against the FenX simulator', () => {
       ['entity', 'deleted', null],
       ['draft', 'deleted', null],
     ]);
+  });
+
+  it('reads every association of the entity an association event names (root/{entityId})', async () => {
+    const a = truth.associations.find((x) => x.status !== 'Removed') ?? truth.associations[0];
+    const live = truth.associations.filter((x) => x.entityId === a.entityId && x.status !== 'Removed');
+    const details = await fetcher.fetch(work(a.entityId, { allAssociations: true }));
+    expect(details.map((d) => [d.kind, d.associationId, d.state, d.version]).sort()).toEqual(
+      live.map((x) => ['association', x.id, 'present', x.version]).sort(),
+    );
   });
 
   it('records the clashing fields of a draft the verified record moved past, then clears them', async () => {

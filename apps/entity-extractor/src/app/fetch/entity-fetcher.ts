@@ -38,7 +38,8 @@ async function mapLimited<T, R>(
 /**
  * Turns one entity's work into entity-detail records with the fewest FenX calls: the verified record,
  * the drafts (named by events; every draft from `drafts-ids`; the open ones through the entity's
- * open journeys), a conflicts check
+ * open journeys), associations (named by events, or all of the entity's from `root/{entityId}`),
+ * a conflicts check
  * (`pushChanges:false`) for each open draft the verified record moved past, and associations.
  * A 404 becomes a `deleted` record (delete on miss). Other failures throw (`FenxApiError`): the caller
  * retries the entity's events.
@@ -100,10 +101,18 @@ export class EntityFetcher {
     );
     for (const c of conflicts) if (c) out.push(c);
 
-    const associations = await mapLimited(work.associationIds, this.concurrency, (id) =>
+    const associationIds = [...work.associationIds];
+    const listed = new Map<string, Association>();
+    if (work.allAssociations && !entityGone) {
+      const res = await this.client.getAssociationsOfRoot(work.entityId, options);
+      if (res.status === 'ok')
+        for (const a of res.associations) if (!associationIds.includes(a.id)) listed.set(a.id, a);
+    }
+    const associations = await mapLimited(associationIds, this.concurrency, (id) =>
       this.association(id, options),
     );
-    work.associationIds.forEach((id, i) => out.push(details.association(id, associations[i])));
+    associationIds.forEach((id, i) => out.push(details.association(id, associations[i])));
+    for (const [id, a] of listed) out.push(details.association(id, a));
     return out;
   }
 

@@ -88,17 +88,24 @@ describe('planEvent', () => {
     });
   });
 
-  it('fetches the association on association events, the verified record when none is named', () => {
+  it('fetches the association an association event names, else the associations of the entity it names', () => {
     expect(
       planEvent(event('association:associationremoved', relativeUrls.association('a1'), { entityId: 'e1' })),
     ).toEqual({
       kind: 'fetch',
       needs: expect.objectContaining({ entityId: 'e1', entity: false, associationIds: ['a1'] }),
     });
-    expect(planEvent(event('association:associationcreated', relativeUrls.entity('e1')))).toEqual({
-      kind: 'fetch',
-      needs: expect.objectContaining({ entity: true, associationIds: [] }),
-    });
+    // Both plausible forms of an association event's RelativeUrl: the association's GET, or its entity.
+    for (const url of [relativeUrls.entity('e1'), 'associationquery/api/association/root/e1'])
+      expect(planEvent(event('association:associationcreated', url))).toEqual({
+        kind: 'fetch',
+        needs: expect.objectContaining({
+          entityId: 'e1',
+          entity: false,
+          associationIds: [],
+          allAssociations: true,
+        }),
+      });
   });
 
   it('refreshes everything of the entity for reconciliation, backfill and replay events', () => {

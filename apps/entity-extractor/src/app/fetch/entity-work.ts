@@ -31,6 +31,8 @@ export interface EventNeeds {
   allDrafts: boolean;
   draftIds: string[];
   associationIds: string[];
+  /** Every association of the entity (an association event that names the entity, not the association). */
+  allAssociations: boolean;
 }
 
 export type EventPlan =
@@ -56,6 +58,7 @@ export function planEvent(event: WebhookEvent): EventPlan {
     allDrafts: false,
     draftIds: [],
     associationIds: [],
+    allAssociations: false,
   };
   if (FULL_REFRESH_ORIGINS.has(event.origin) && domain === 'entitydata') {
     needs.entity = true;
@@ -64,8 +67,10 @@ export function planEvent(event: WebhookEvent): EventPlan {
     return { kind: 'fetch', needs };
   }
   if (domain === 'association') {
+    // FenX does not say what an association event's RelativeUrl holds: the association's own GET
+    // names it; an entity-shaped URL (or `root/{entityId}`) names its entity, whose associations are read.
     if (event.ids.associationId) needs.associationIds.push(event.ids.associationId);
-    else needs.entity = true;
+    else needs.allAssociations = true;
     return { kind: 'fetch', needs };
   }
   if (VERIFIED_EVENTS.has(type)) {
@@ -94,6 +99,7 @@ export interface EntityWork {
   allDrafts: boolean;
   draftIds: string[];
   associationIds: string[];
+  allAssociations: boolean;
   /** Latest FenX `When` of its events (ISO-8601). */
   eventTime: string;
   sourceEvents: SourceEventRef[];
@@ -121,6 +127,7 @@ export function mergeByEntity(planned: { event: PlannedEvent; needs: EventNeeds 
         allDrafts: false,
         draftIds: [],
         associationIds: [],
+        allAssociations: false,
         eventTime: event.event.when,
         sourceEvents: [],
       };
@@ -129,6 +136,7 @@ export function mergeByEntity(planned: { event: PlannedEvent; needs: EventNeeds 
     work.entity ||= needs.entity;
     work.scanOpenDrafts ||= needs.scanOpenDrafts;
     work.allDrafts ||= needs.allDrafts;
+    work.allAssociations ||= needs.allAssociations;
     for (const id of needs.draftIds) if (!work.draftIds.includes(id)) work.draftIds.push(id);
     for (const id of needs.associationIds)
       if (!work.associationIds.includes(id)) work.associationIds.push(id);

@@ -176,6 +176,13 @@ export class SimulatorEnv {
   SIM_RATE_LIMIT: 'none' | 'production' | 'sdlc' = 'none';
 
   /**
+   * The RelativeUrl of association events, which FenX does not document: the Association Query GET
+   * `associationquery/api/association/{id}` (`association`) or the entity `entitydataquery/api/entity/{id}` (`entity`).
+   */
+  @IsIn(['association', 'entity'])
+  SIM_ASSOCIATION_URL: 'association' | 'entity' = 'association';
+
+  /**
    * Rows a report answers at most (FenX: 10,000, no paging); a window holding more answers
    * `datasetSizeAccepted: false`. Lower it to exercise window splitting without 10,000 events.
    */

@@ -89,6 +89,22 @@ describe('ActivityGenerator', () => {
     }
   });
 
+  it('gives association events the Association Query URL, or the entity URL when asked', () => {
+    const byKind = (associationUrl?: 'association' | 'entity') => {
+      const { events, store } = run('seed-a', 1_500, { associationUrl });
+      const urls = events
+        .filter((e) => e.eventType.startsWith('association:'))
+        .map((e) => parseRelativeUrl(e.relativeUrl));
+      expect(urls.length).toBeGreaterThan(0);
+      for (const u of urls)
+        if (u.associationId) expect(store.associations.has(u.associationId)).toBe(true);
+        else expect(store.entities.has(u.entityId ?? '')).toBe(true);
+      return new Set(urls.map((u) => u.kind));
+    };
+    expect(byKind()).toEqual(new Set(['association']));
+    expect(byKind('entity')).toEqual(new Set(['entity']));
+  });
+
   it('runs concurrent journeys on one entity, so drafts go stale and conflicts get resolved', () => {
     const { store } = run('seed-a', 3_000);
     const perEntity = [...store.journeysByEntity.values()].map((js) => js.length);

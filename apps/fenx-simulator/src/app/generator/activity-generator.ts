@@ -23,6 +23,11 @@ export interface GeneratorOptions {
   journeys: number;
   /** Journeys created in all. */
   maxJourneys: number;
+  /**
+   * The RelativeUrl of association events (FenX does not document it): the association's GET
+   * (`association`, default) or its entity (`entity`).
+   */
+  associationUrl?: 'association' | 'entity';
 }
 
 /** Share of new journeys that go to the first few entities, so journeys overlap on one entity. */
@@ -470,7 +475,10 @@ export class ActivityGenerator {
     if (!a) return;
     this.bus.emit({
       eventType: type,
-      relativeUrl: relativeUrls.association(a.id),
+      relativeUrl:
+        this.options.associationUrl === 'entity'
+          ? relativeUrls.entity(a.entityId)
+          : relativeUrls.association(a.id),
       payload: { entityId: a.entityId, associationId: a.id, relatedEntityId: a.relatedEntityId },
       entityId: a.entityId,
       recordIds: [a.id],

@@ -167,6 +167,7 @@ export class GeneratorService implements OnApplicationBootstrap, OnModuleDestroy
         entities: this.env.SIM_ENTITIES,
         journeys: this.env.SIM_JOURNEYS,
         maxJourneys: this.env.SIM_MAX_JOURNEYS,
+        associationUrl: this.env.SIM_ASSOCIATION_URL,
       },
       this.store,
       this.bus,

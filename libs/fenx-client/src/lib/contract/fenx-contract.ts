@@ -166,6 +166,7 @@ export const FENX_SCHEMAS = {
   draftIds: envelope(obj({ items: array(nonEmpty) })),
   proposedChanges: envelope(array(proposedChange)),
   association: envelope(association),
+  associationsOfRoot: envelope(array(association)),
   /** A conflicts 409: the seed document's `dataConflicts` form or the generic error envelope. */
   conflicts409: {
     anyOf: [
@@ -248,6 +249,12 @@ export const FENX_CONTRACT: readonly FenxContractEntry[] = [
     route: '/entitydataquery/api/v2/entity/proposedchanges/draft/{draftId}',
     status: 200,
     schema: 'proposedChanges',
+  },
+  {
+    method: 'GET',
+    route: '/associationquery/api/association/root/{entityId}',
+    status: 200,
+    schema: 'associationsOfRoot',
   },
   { method: 'GET', route: '/associationquery/api/association/{id}', status: 200, schema: 'association' },
   {
