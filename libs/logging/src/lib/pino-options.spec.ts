@@ -1,11 +1,4 @@
-import {
-  Controller,
-  Get,
-  Headers,
-  Logger as NestLogger,
-  Module,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import { Controller, Get, Logger as NestLogger, Module, ServiceUnavailableException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import type { AddressInfo } from 'node:net';
