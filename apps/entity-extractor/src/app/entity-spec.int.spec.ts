@@ -20,13 +20,14 @@ function group(
   eventType: string,
   relativeUrl: string,
   origin: EventOrigin = 'webhook',
+  payload: Record<string, unknown> = {},
 ): AggregateGroup {
   const notification = {
     id: `n${++seq}`,
     tenantId: 't',
     eventType,
     relativeUrl,
-    payload: {},
+    payload,
     when: new Date().toISOString(),
     correlationId: null,
     causationId: null,
@@ -109,6 +110,30 @@ describe('EntitySpec against the FenX simulator', () => {
       context,
     );
     expect(late.records?.map((r) => r.kind)).toEqual(['deleted']);
+  });
+
+  it('gives an association 404 the same grace: re-queued while the event is young, then a deleted association', async () => {
+    const spec = new EntitySpec(client, { notFoundGraceMs: 60_000 });
+    const entityId = truth.entities[0].id;
+    const event = (origin: EventOrigin) =>
+      group(
+        entityId,
+        'association:associationcreated',
+        relativeUrls.association('no-such-association'),
+        origin,
+        {
+          entityId,
+        },
+      );
+    expect(await spec.fetch(event('webhook'), context)).toEqual({
+      retryLater: { reason: expect.stringContaining('not_found') },
+    });
+    const late = await spec.fetch(event('polling'), context);
+    expect(late.records?.map((r) => r.kind)).toEqual(['deleted']);
+    expect(decodeEntityDetail(late.records?.[0].record.value as string)).toMatchObject({
+      ok: true,
+      value: { kind: 'association', associationId: 'no-such-association', state: 'deleted' },
+    });
   });
 
   it('stops the consumer when FenX refuses the credentials', async () => {
