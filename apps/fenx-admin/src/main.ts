@@ -6,6 +6,7 @@ void runCli(process.argv.slice(2), {
   env: processEnv(),
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
+  progress: process.stderr,
 }).then((code) => {
   process.exitCode = code;
 });

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { Progress } from '@fenx/cli';
 import {
+  consumerGroupLag,
   HEADER,
   headerText,
   KafkaClient,
@@ -13,6 +15,7 @@ import {
   TOPIC_MANIFEST,
   topicExists,
   TopicName,
+  topicOffsets,
 } from '@fenx/kafka';
 import { Command, InvalidArgumentError } from 'commander';
 import { CliError, EXIT } from './errors';
@@ -206,6 +209,20 @@ export function deadLettersCommand(io: CliIo): Command {
       const perTarget = new Map<string, number>();
       const skipped: string[] = [];
       let read = 0;
+      // What this run reads: all the topic holds, or what arrived since the last replay.
+      const total = opts.fromBeginning
+        ? (await topicOffsets(kafka, opts.topic)).reduce(
+            (n, p) => n + Number(BigInt(p.high) - BigInt(p.low)),
+            0,
+          )
+        : (await consumerGroupLag(kafka, groupId, [opts.topic], { oldest: false }))[0].lag;
+      const progress = new Progress({
+        label: `dead-letters replay ${opts.topic}`,
+        unit: 'records',
+        total,
+        enabled: io.progress !== undefined,
+        stream: io.progress,
+      });
       try {
         await readToEnd(kafka, opts.topic, {
           groupId,
@@ -231,8 +248,10 @@ export function deadLettersCommand(io: CliIo): Command {
               perTarget.set(target, (perTarget.get(target) ?? 0) + list.length);
             }
             read += records.length;
+            progress.update(read, { replayed: [...perTarget.values()].reduce((a, b) => a + b, 0) });
           },
         });
+        progress.stop();
         const replayed = [...perTarget.values()].reduce((a, b) => a + b, 0);
         io.out(
           `replayed ${replayed} record(s) from ${opts.topic}` +
@@ -247,6 +266,7 @@ export function deadLettersCommand(io: CliIo): Command {
           );
         }
       } finally {
+        progress.stop();
         await producer.disconnect();
       }
     });

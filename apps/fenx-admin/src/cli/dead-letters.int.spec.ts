@@ -133,11 +133,34 @@ describe('fenx-admin dead-letters, against Apache Kafka', () => {
     expect(second.out).toContain(`replayed 0 record(s) from ${DLQ}`);
     expect(await readAll(SOURCE)).toHaveLength(6);
 
-    const again = await cli(['dead-letters', 'replay', '--topic', DLQ, '--from-beginning'], env);
+    // Not a TTY: the progress comes as one JSON line at the start and one at the end (3 records take
+    // less than the 10 s between lines).
+    const lines: string[] = [];
+    const again = await cli(['dead-letters', 'replay', '--topic', DLQ, '--from-beginning'], env, {
+      isTTY: false,
+      write: (text: string) => lines.push(text),
+    });
     if (again.code !== 0) throw new Error(again.err);
     expect(again.code).toBe(0);
     expect(again.out).toContain('replayed 3 record(s)');
     expect(await readAll(SOURCE)).toHaveLength(9);
+    expect(lines.every((l) => l.endsWith('\n') && !l.slice(0, -1).includes('\n'))).toBe(true);
+    const progress = lines.map(
+      (l) => JSON.parse(l) as { message: string; 'log.level': string; progress: Record<string, unknown> },
+    );
+    expect(progress).toHaveLength(2);
+    expect(progress[0].progress).toMatchObject({
+      label: `dead-letters replay ${DLQ}`,
+      unit: 'records',
+      done: 0,
+      total: 3,
+      finished: false,
+    });
+    expect(progress[1]['log.level']).toBe('info');
+    expect(progress[1].progress).toMatchObject({ done: 3, total: 3, replayed: 3, finished: true });
+    expect(progress[1].message).toMatch(
+      new RegExp(`^dead-letters replay ${DLQ.replace(/\./g, '\\.')}: 3/3 records, .*, done$`),
+    );
   });
 
   it('an unknown broker address exits 6', async () => {

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ProgressStream } from '@fenx/cli';
 import { Env } from '@fenx/config';
 import { SIMULATOR_DEFAULTS } from '@fenx/testing';
 import { runCli } from '../cli/cli';
@@ -11,10 +12,10 @@ export interface CliRun {
 }
 
 /** Runs one fenx-admin command line in-process with `env`, collecting what it prints. */
-export async function cli(args: string[], env: Env): Promise<CliRun> {
+export async function cli(args: string[], env: Env, progress?: ProgressStream): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(args, { env, out: (s) => out.push(s), err: (s) => err.push(s) });
+  const code = await runCli(args, { env, out: (s) => out.push(s), err: (s) => err.push(s), progress });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
