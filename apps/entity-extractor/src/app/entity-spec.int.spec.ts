@@ -136,6 +136,31 @@ describe('EntitySpec against the FenX simulator', () => {
     });
   });
 
+  it("reads the entity of an association event whose payload names none from the association's sourceId", async () => {
+    const spec = new EntitySpec(client, { notFoundGraceMs: 60_000 });
+    const a = truth.associations.find((x) => x.status !== 'Removed');
+    if (!a) throw new Error('no association in the simulator');
+    const g = group('', 'association:associationupdated', relativeUrls.association(a.id));
+    const event = g.events[0].event;
+    expect(event.ids.entityId).toBeUndefined();
+    expect(spec.keyOf(event)).toBe(`association:${a.id}`);
+    const result = await spec.fetch({ ...g, key: `association:${a.id}` }, context);
+    expect(result.records?.map((r) => [r.kind, r.record.key, r.record.partitionKey])).toEqual([
+      ['association', `${a.entityId}/association/${a.id}`, a.entityId],
+    ]);
+
+    const gone = (origin: EventOrigin) => ({
+      ...group('', 'association:associationremoved', relativeUrls.association('no-such-association'), origin),
+      key: 'association:no-such-association',
+    });
+    expect(await spec.fetch(gone('webhook'), context)).toEqual({
+      retryLater: { reason: expect.stringContaining('not_found') },
+    });
+    await expect(spec.fetch(gone('polling'), context)).rejects.toThrow(
+      'association no-such-association is gone and its event names no entity',
+    );
+  });
+
   it('stops the consumer when FenX refuses the credentials', async () => {
     const refused = new FenxClient(
       fenxClientSettings({

@@ -15,10 +15,15 @@ export interface EntitySpecOptions {
   now?: () => number;
 }
 
+/** The group key of an association event that names its association but not its entity. */
+const ASSOCIATION_KEY = 'association:';
+
 /**
  * What the entity extractor asks of the shared extraction pipeline: `entitydata:*` and
  * `association:*` events, grouped by entity id, each group fetched once (`EntityFetcher`) into
- * entity-detail records keyed per kind and partitioned by entity id.
+ * entity-detail records keyed per kind and partitioned by entity id. An association event whose
+ * payload names no entity (FenX's example payload is `{}`) is grouped by its association and the
+ * entity is read from the association itself (`sourceId`).
  */
 @Injectable()
 export class EntitySpec implements ExtractionSpec {
@@ -28,7 +33,7 @@ export class EntitySpec implements ExtractionSpec {
   private readonly tokenPath: string;
 
   constructor(
-    client: FenxClient,
+    private readonly client: FenxClient,
     @Inject(ENTITY_SPEC_OPTIONS) private readonly options: EntitySpecOptions,
   ) {
     this.fetcher = new EntityFetcher(client);
@@ -41,12 +46,23 @@ export class EntitySpec implements ExtractionSpec {
   }
 
   keyOf(event: WebhookEvent): string | undefined {
-    return event.ids?.entityId || undefined;
+    if (event.ids?.entityId) return event.ids.entityId;
+    if (event.domain === 'association' && event.ids?.associationId)
+      return `${ASSOCIATION_KEY}${event.ids.associationId}`;
+    return undefined;
   }
 
   async fetch(group: AggregateGroup, context: FetchContext): Promise<FetchResult> {
+    let entityId: string | undefined;
+    if (group.key.startsWith(ASSOCIATION_KEY)) {
+      const resolved = await this.entityOfAssociation(group, context);
+      if ('result' in resolved) return resolved.result;
+      entityId = resolved.entityId;
+    }
     const planned: { event: PlannedEvent; needs: EventNeeds }[] = [];
-    for (const { event, record } of group.events) {
+    for (const source of group.events) {
+      const { record } = source;
+      const event = entityId ? { ...source.event, ids: { ...source.event.ids, entityId } } : source.event;
       const plan = planEvent(event);
       if (plan.kind !== 'fetch') continue;
       const ref = {
@@ -80,6 +96,39 @@ export class EntitySpec implements ExtractionSpec {
         kind: d.state === 'deleted' ? 'deleted' : d.kind,
       })),
     };
+  }
+
+  /**
+   * The entity of an association named without it: the association's `sourceId`. A 404 within the
+   * grace period is re-queued; after it the association is gone and its entity cannot be known, so
+   * the events fail (dead-lettered with the reason) rather than vanish.
+   */
+  private async entityOfAssociation(
+    group: AggregateGroup,
+    context: FetchContext,
+  ): Promise<{ entityId: string } | { result: FetchResult }> {
+    const associationId = group.key.slice(ASSOCIATION_KEY.length);
+    let res;
+    try {
+      res = await this.client.getAssociation(associationId, { correlationId: context.correlationId });
+    } catch (error) {
+      if (error instanceof FenxApiError && this.refusedCredentials(error))
+        throw new StopConsumerError(`FenX refused the credentials (${error.status} on ${error.path})`, error);
+      throw error;
+    }
+    if (
+      res.status === 'ok' &&
+      typeof res.association.sourceId === 'string' &&
+      res.association.sourceId !== ''
+    )
+      return { entityId: res.association.sourceId };
+    if (res.status === 'not-found' && this.young(group))
+      return { result: { retryLater: { reason: 'not_found: may not be retrievable yet' } } };
+    throw new Error(
+      res.status === 'not-found'
+        ? `association ${associationId} is gone and its event names no entity: no record can be keyed`
+        : `association ${associationId} names no sourceId: its entity is unknown`,
+    );
   }
 
   private refusedCredentials(error: FenxApiError): boolean {
