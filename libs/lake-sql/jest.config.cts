@@ -5,8 +5,6 @@ module.exports = {
   transform: {
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
   },
-  // commander 15 (through @fenx/cli) ships ES modules only: compile it to CommonJS for jest.
-  transformIgnorePatterns: ['/node_modules/(?!commander/)'],
   testPathIgnorePatterns: ['/node_modules/', '\\.int\\.spec\\.ts$'],
   moduleFileExtensions: ['ts', 'js', 'html'],
   collectCoverage: true,

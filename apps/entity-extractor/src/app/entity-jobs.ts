@@ -9,7 +9,7 @@ import {
   WindowedSyncResult,
 } from '@fenx/extraction';
 import { FenxClient } from '@fenx/fenx-client';
-import { SingleBar } from 'cli-progress';
+import { Progress } from '@fenx/cli';
 import { BackfillProgress, BackfillResult, runBackfill } from './jobs/backfill';
 import { idsFromReports, readIdFile } from './jobs/entity-ids';
 import { entityReportCollector } from './jobs/reconciliation';
@@ -32,14 +32,18 @@ export interface BackfillCommand {
   progressBar?: boolean;
 }
 
-/** A progress bar on stderr when it is a terminal, log lines otherwise. */
+/** A progress bar on stderr when it is a terminal (counts, rate, ETA), log lines otherwise. */
 function progressReporter(logger: Logger, bar: boolean): BackfillProgress {
   if (bar && process.stderr.isTTY) {
-    const b = new SingleBar({
-      stream: process.stderr,
-      format: 'backfill [{bar}] {percentage}% | {value}/{total} entities | ETA {eta_formatted}',
-    });
-    return { start: (t, d) => b.start(t, d), update: (d) => b.update(d), stop: () => b.stop() };
+    let progress: Progress | undefined;
+    return {
+      start: (total, done) => {
+        progress = new Progress({ label: 'backfill', unit: 'entities', total });
+        progress.update(done);
+      },
+      update: (done) => progress?.update(done),
+      stop: () => progress?.stop(),
+    };
   }
   let last = 0;
   return {

@@ -1,4 +1,15 @@
-import { InvalidArgumentError } from 'commander';
+/**
+ * Thrown by the parsers below: commander (which this lib does not load) reports an error with this code
+ * as `option '--x <n>' argument 'abc' is invalid. <message>` and ends with a usage error.
+ */
+export class InvalidArgumentError extends Error {
+  readonly code = 'commander.invalidArgument';
+  readonly exitCode = 1;
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidArgumentError';
+  }
+}
 
 interface Range {
   min?: number;

@@ -1,4 +1,12 @@
-import { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
+
+/** commander's own errors (help shown, a bad option...), told apart without loading commander here. */
+function commanderExit(error: unknown): number | undefined {
+  const e = error as { code?: unknown; exitCode?: unknown } | null;
+  return typeof e?.code === 'string' && e.code.startsWith('commander.') && typeof e.exitCode === 'number'
+    ? e.exitCode
+    : undefined;
+}
 
 /** Exit codes shared by every command line of the pipeline (docs/operations.md). */
 export const EXIT_CODE = {
@@ -43,7 +51,8 @@ export async function runProgram(
     await program.parseAsync(argv as string[]);
     return EXIT_CODE.ok;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_CODE.ok : EXIT_CODE.usage;
+    const exit = commanderExit(error);
+    if (exit !== undefined) return exit === 0 ? EXIT_CODE.ok : EXIT_CODE.usage;
     io.err(`${program.name()}: ${error instanceof Error ? error.message : String(error)}`);
     return error instanceof UsageError ? EXIT_CODE.usage : EXIT_CODE.failure;
   }
