@@ -3,6 +3,7 @@ export * from './lib/concurrency';
 export * from './lib/requeue';
 export * from './lib/extraction-metrics';
 export * from './lib/extraction-pipeline';
+export * from './lib/coalescing-ledger';
 export * from './lib/extractor';
 export * from './lib/extractor-settings';
 export * from './lib/state-store';
