@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppProcess, freePort } from './app-process';
@@ -16,6 +17,25 @@ function fakeWorkspace(): string {
   );
   return root;
 }
+
+const bindable = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+
+describe('freePort', () => {
+  it('picks ports below the ephemeral range that nothing listens on', async () => {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    const ports = await Promise.all(Array.from({ length: 20 }, () => freePort()));
+    for (const port of ports) {
+      expect(port).toBeGreaterThanOrEqual(10000);
+      expect(port).toBeLessThan(low);
+    }
+    expect(await Promise.all(ports.map((p) => bindable(p)))).toEqual(ports.map(() => true));
+  });
+});
 
 describe('AppProcess', () => {
   let root: string;

@@ -1,21 +1,43 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { waitFor } from './wait-for';
 import { SimulatorControl } from './simulator-control';
 
-/** A free TCP port on the loopback interface (the OS picks it; tests never hard-code ports). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** The first port of the OS's ephemeral range (what `listen(0)` and outgoing connections take). */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 12000 ? low : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+const PORTS_FROM = 10000;
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * A free TCP port on the loopback interface (tests never hard-code ports), chosen at random below the
+ * OS's ephemeral range: a port the OS handed out could be handed out again (to `listen(0)` or to an
+ * outgoing connection) after it was released, and a broker restarted on its old port would then meet a
+ * stranger there.
+ */
+export async function freePort(): Promise<number> {
+  const span = ephemeralLow() - PORTS_FROM;
+  for (let tries = 0; tries < 200; tries++) {
+    const port = PORTS_FROM + Math.floor(Math.random() * span);
+    if (await bindable(port)) return port;
+  }
+  throw new Error(`No free port on 127.0.0.1 between ${PORTS_FROM} and ${PORTS_FROM + span} after 200 tries`);
 }
 
 export interface AppProcessOptions {
