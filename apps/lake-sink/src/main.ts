@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { Command, Option } from 'commander';
 import { Logger } from 'nestjs-pino';
+import { seriesChart, writeSvg } from '@fenx/charts';
 import { isoTime, Progress, runMain, UsageError } from '@fenx/cli';
 import { formatCsv, formatTable, LakeSql, REPORTS, Row } from '@fenx/lake-sql';
 import { isTopicName } from '@fenx/kafka';
@@ -45,6 +46,15 @@ async function withLake(dir: string | undefined, f: (lake: LakeSql) => Promise<R
   }
 }
 
+/** The rows, drawn into `file` first when one is given. */
+async function charted(rows: Row[], title: string, file: string | undefined): Promise<Row[]> {
+  if (file) {
+    if (rows.length === 0) throw new Error(`no rows: no chart written to ${file}`);
+    await writeSvg(file, seriesChart({ title, rows }));
+  }
+  return rows;
+}
+
 const format = () =>
   new Option('--format <format>', 'how rows are printed').choices(['table', 'csv', 'json']).default('table');
 const lakeDir = () => new Option('--lake <dir>', 'the lake directory (default LAKE_SINK_TARGET)');
@@ -63,8 +73,9 @@ program
   .argument('<query>')
   .addOption(format())
   .addOption(lakeDir())
-  .action((query: string, o: { format: string; lake?: string }) =>
-    withLake(o.lake, (l) => l.query(query), o.format),
+  .option('--chart <file>', 'also draw the rows as an SVG chart (lines over the first column) into this file')
+  .action((query: string, o: { format: string; lake?: string; chart?: string }) =>
+    withLake(o.lake, async (l) => charted(await l.query(query), 'query', o.chart), o.format),
   );
 program
   .command('report')
@@ -76,10 +87,15 @@ program
   .argument('<name>')
   .addOption(format())
   .addOption(lakeDir())
-  .action((name: string, o: { format: string; lake?: string }) => {
+  .option('--chart <file>', "also draw the report's series as an SVG chart into this file")
+  .action((name: string, o: { format: string; lake?: string; chart?: string }) => {
     if (!REPORTS[name])
       throw new UsageError(`unknown report ${name}; reports: ${Object.keys(REPORTS).join(', ')}`);
-    return withLake(o.lake, (l) => l.report(name), o.format);
+    return withLake(
+      o.lake,
+      async (l) => charted(await l.report(name), `${name}: ${REPORTS[name].description}`, o.chart),
+      o.format,
+    );
   });
 program
   .command('replay')
