@@ -14,6 +14,7 @@ export {
 export { KafkaProbe, topicExists, topicOffsets, type PartitionOffsets } from './lib/admin';
 export * from './lib/kafka-producer';
 export * from './lib/batch-consumer';
+export * from './lib/read-ahead-consumer';
 export * from './lib/messages';
 export {
   readTopic,
