@@ -8,6 +8,10 @@ import { workspaceRoot } from '@nx/devkit';
 import { soakApps } from './apps';
 import { renderReport, withLastRun } from './report';
 import { runSoak } from './soak';
+import { writeTimeline } from './timeline';
+
+/** The timeline chart of the last run written with --docs, beside docs/reliability.md. */
+const TIMELINE_SVG = 'reliability-timeline.svg';
 
 interface SoakOptions {
   seed: number;
@@ -19,6 +23,7 @@ interface SoakOptions {
   malformed: number;
   convergeTimeout: number;
   json?: string;
+  chart?: string;
   docs?: boolean;
 }
 
@@ -42,7 +47,8 @@ export function soakProgram(action: (o: SoakOptions) => Promise<void>): Command 
       3600000,
     )
     .option('--json <file>', 'write the whole result as JSON')
-    .option('--docs', 'write the figures into docs/reliability.md')
+    .option('--chart <file>', 'draw the timeline (delivery, lag, detail records, lake rows, faults) as SVG')
+    .option('--docs', 'write the figures and the timeline chart into docs/reliability.md')
     .action(action);
 }
 
@@ -65,9 +71,12 @@ async function main(o: SoakOptions): Promise<void> {
     mkdirSync(dirname(o.json), { recursive: true });
     writeFileSync(o.json, JSON.stringify(result, null, 2));
   }
+  if (o.chart) await writeTimeline(o.chart, result.timeline, result.faults);
   if (o.docs) {
+    await writeTimeline(join(workspaceRoot, 'docs', TIMELINE_SVG), result.timeline, result.faults);
     const file = join(workspaceRoot, 'docs', 'reliability.md');
-    writeFileSync(file, withLastRun(readFileSync(file, 'utf8'), report));
+    const chart = `![The last run's timeline: notifications delivered, topic-1 lag, detail records and lake rows, with the fault windows shaded](${TIMELINE_SVG})\n\n`;
+    writeFileSync(file, withLastRun(readFileSync(file, 'utf8'), chart + report));
   }
   process.exit(result.ok ? 0 : 1);
 }

@@ -45,6 +45,7 @@ const result: SoakResult = {
   peakRssMb: { radar: 120, 'fenx-simulator': 300 },
   droppedByRetention: { 'fenx.webhook.events.v1': 0, 'fenx.entity.details.v1': 812 },
   crashes: [],
+  timeline: [],
   ok: false,
 };
 

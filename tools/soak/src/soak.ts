@@ -6,12 +6,14 @@ import { promisify } from 'node:util';
 import { workspaceRoot } from '@nx/devkit';
 import { FenxClient, fenxClientSettings, seededRandom } from '@fenx/fenx-client';
 import { sign } from '@fenx/hmac';
-import { createKafka, KafkaClient, KafkaProducer, topicOffsets, TOPICS } from '@fenx/kafka';
+import { Progress } from '@fenx/cli';
+import { consumerGroupLag, createKafka, KafkaClient, KafkaProducer, topicOffsets, TOPICS } from '@fenx/kafka';
 import { KafkaCluster } from '@fenx/kafka/testing';
 import { AppProcess, freePort, StackPorts, startSimulator, SIMULATOR_DEFAULTS, waitFor } from '@fenx/testing';
 import { checkEndState, EndStateReport, PipelineState } from './end-state';
 import { bodyHash, LiveTail, OutputTail, Topic1Tail } from './live-tail';
 import { FaultKind, PlannedFault, planFaults } from './plan';
+import { LakeRowCounter, TimelineSample } from './timeline';
 
 /** One pipeline app of the soak, started from its build with the given settings. */
 export interface SoakApp {
@@ -85,8 +87,13 @@ export interface SoakResult {
    */
   droppedByRetention: Record<string, number>;
   crashes: { app: string; code: number | null; signal: string | null }[];
+  /** Every 5 s from the start of the bursts: delivery, topic-1 lag, detail records, lake rows. */
+  timeline: TimelineSample[];
   ok: boolean;
 }
+
+/** How often the timeline is sampled (and the progress line refreshed). */
+const TIMELINE_INTERVAL_MS = 5000;
 
 const execFileAsync = promisify(execFile);
 const RADAR_SECRET = SIMULATOR_DEFAULTS.webhookSecret;
@@ -197,6 +204,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const sampler = setInterval(sample, 1000);
   const tails: LiveTail[] = [];
   const faults: FaultRecord[] = [];
+  const timeline: TimelineSample[] = [];
+  let sampling = true;
   try {
     for (const spec of specs) await startApp(spec);
     log(`stack up: ${[...apps.keys()].join(', ')}; simulator ${sim.url}`);
@@ -265,6 +274,48 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await output.start();
     await control.startBurst(options.activityEvents, 'activity');
     const burstStarted = Date.now();
+    // The timeline and the progress of the phase running: bursts (with the faults), then convergence.
+    const lakeRows = new LakeRowCounter(lakeDir);
+    let phase = new Progress({
+      label: 'soak burst',
+      unit: 'notifications',
+      total: options.activityEvents + options.migrationEvents,
+      intervalMs: 30000,
+    });
+    let converging = false;
+    const sampleTimeline = async () => {
+      const burst = await control.burst().catch(() => null);
+      const topic1Lag = await consumerGroupLag(kafka, 'journey-extractor', [TOPICS.webhookEvents.name], {
+        oldest: false,
+      }).then(
+        ([l]) => l.lag,
+        () => null,
+      );
+      const emitted = burst ? (burst.kind === 'migration' ? options.activityEvents : 0) + burst.emitted : 0;
+      const sample: TimelineSample = {
+        atMs: Date.now() - burstStarted,
+        emitted,
+        delivered: tail.ids.length,
+        topic1Lag,
+        details: output.journeys.size + output.entities.size,
+        lakeRows: lakeRows.count(),
+      };
+      timeline.push(sample);
+      const counts = {
+        delivered: sample.delivered,
+        topic1Lag: sample.topic1Lag,
+        details: sample.details,
+        lakeRows: sample.lakeRows,
+      };
+      if (converging) phase.update(phase.state().done, counts);
+      else phase.update(emitted, { ...counts, faults: `${faults.length} done` });
+    };
+    const timelineRun = (async () => {
+      while (sampling) {
+        await sampleTimeline().catch(() => undefined);
+        await sleep(TIMELINE_INTERVAL_MS);
+      }
+    })();
     const plan = planFaults({
       seed: options.seed,
       windowMs: options.faultWindowMs,
@@ -305,6 +356,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const malformedWritten = await malformedRun;
     // FenX's activity stops here, so the end state is a fixed target.
     await control.stopGenerator();
+    phase.stop({ faults: `${faults.length} done` });
+    converging = true;
+    phase = new Progress({ label: 'soak convergence', unit: 'records up to date', intervalMs: 30000 });
     log(`bursts done, faults undone, FenX activity stopped; fuzz ${fuzz.sent} requests; converging`);
 
     await waitFor(
@@ -328,6 +382,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       state = await readPipelineState(tail, output);
       state.lake = await readLake(lakeDir);
       endState = checkEndState(truth, deliveries, state);
+      const parts = [
+        endState.journeys,
+        endState.entities,
+        endState.drafts,
+        endState.lake?.journeys,
+        endState.lake?.entities,
+      ];
+      phase.setTotal(parts.reduce((n, p) => n + (p?.expected ?? 0), 0));
+      phase.update(
+        parts.reduce((n, p) => n + (p?.upToDate ?? 0), 0),
+        { lost: endState.lost.length },
+      );
       log(
         `check: lost ${endState.lost.length}, journeys ${endState.journeys.upToDate}/${endState.journeys.expected}, entities ${endState.entities.upToDate}/${endState.entities.expected}, drafts ${endState.drafts.upToDate}/${endState.drafts.expected}, lake journeys ${endState.lake?.journeys.upToDate ?? '-'}/${endState.lake?.journeys.expected ?? '-'}, lake entities ${endState.lake?.entities.upToDate ?? '-'}/${endState.lake?.entities.expected ?? '-'}`,
       );
@@ -337,6 +403,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       }
       await sleep(5000);
     }
+    phase.stop();
+    sampling = false;
+    await timelineRun;
     if (!endState || !state) throw new Error('no end state was read');
     fuzz.acceptedNotStored = await acceptedNotStored(tail, fuzz);
     sample();
@@ -369,6 +438,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         await Promise.all(BUSY_TOPICS.map(async (t) => [t, await droppedByRetention(kafka, t)] as const)),
       ),
       crashes,
+      timeline,
       ok: false,
     };
     result.ok =
@@ -379,6 +449,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       crashes.length === 0;
     return result;
   } finally {
+    sampling = false;
     clearInterval(sampler);
     for (const t of tails) await t.stop().catch(() => undefined);
     for (const app of apps.values()) {
