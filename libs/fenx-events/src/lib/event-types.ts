@@ -25,6 +25,8 @@ const JOURNEY_EVENTS = [
 const ENTITY_DATA_EVENTS = [
   'created',
   'draftcreated',
+  // FenX's own example of a webhook's event types (Swagger): types are not only `[a-z]+:[a-z]+`.
+  'draftcreated_enriched',
   'draftupdated',
   'draftverified',
   'draftrejected',

@@ -13,6 +13,7 @@ const VERIFIED_EVENTS = new Set([
 /** Events whose draft is the record to fetch (besides a draft RelativeUrl). */
 const DRAFT_EVENTS = new Set([
   'entitydata:draftcreated',
+  'entitydata:draftcreated_enriched',
   'entitydata:draftupdated',
   'entitydata:draftrejected',
 ]);

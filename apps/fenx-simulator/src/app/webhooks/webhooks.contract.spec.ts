@@ -144,7 +144,8 @@ describe('webhook management contract', () => {
     const body = await json<{
       eventTypes: { eventType: string; title: string; example: { EventType: string } }[];
     }>(await sim.api('/webhooks/v1/webhooks/event-notification-types'));
-    expect(body.eventTypes).toHaveLength(30);
+    expect(body.eventTypes).toHaveLength(31);
+    expect(body.eventTypes.map((t) => t.eventType)).toContain('entitydata:draftcreated_enriched');
     const taskCompleted = body.eventTypes.find((t) => t.eventType === 'journey:taskcompleted');
     expect(taskCompleted?.example.EventType).toBe('journey:taskcompleted');
   });
