@@ -22,6 +22,8 @@ interface Held<E> {
   offset: bigint;
   event: E;
   bytes: number;
+  /** Read order across partitions. */
+  seq: number;
 }
 
 /** Events of one key taken for one fetch. */
@@ -48,6 +50,7 @@ export class CoalescingLedger<E> {
   private readonly inFlight = new Map<string, LedgerTake<E>>();
   private readonly partitions = new Map<number, PartitionTrack>();
   private heldBytes = 0;
+  private seq = 0;
 
   constructor(private readonly limits: LedgerLimits) {
     if (!(limits.maxKeys >= 1) || !(limits.maxBytes >= 1))
@@ -101,7 +104,7 @@ export class CoalescingLedger<E> {
     if (offset < track.readUpTo) return false;
     track.readUpTo = offset + 1n;
     track.outstanding.push(offset);
-    const held: Held<E> = { partition, offset, event, bytes };
+    const held: Held<E> = { partition, offset, event, bytes, seq: this.seq++ };
     this.heldBytes += bytes;
     const list = this.pendingKeys.get(key);
     if (list) list.push(held);
@@ -144,14 +147,17 @@ export class CoalescingLedger<E> {
 
   /**
    * The fetch of `take` did not complete (e.g. Kafka refused its output): its events are pending
-   * again, ahead of every other key.
+   * again, in the place of their oldest event.
    */
   failed(take: LedgerTake<E>): void {
     if (this.inFlight.get(take.key) !== take) return;
     this.inFlight.delete(take.key);
-    const later = this.pendingKeys.get(take.key) ?? [];
-    const rest = [...this.pendingKeys].filter(([k]) => k !== take.key);
-    this.pendingKeys = new Map([[take.key, [...take.events, ...later]], ...rest]);
+    const events = [...take.events, ...(this.pendingKeys.get(take.key) ?? [])];
+    this.pendingKeys.delete(take.key);
+    const entries = [...this.pendingKeys];
+    const at = entries.findIndex(([, list]) => list[0].seq > events[0].seq);
+    entries.splice(at < 0 ? entries.length : at, 0, [take.key, events]);
+    this.pendingKeys = new Map(entries);
   }
 
   /**
