@@ -7,7 +7,8 @@
 //   SWC_NODE_PROJECT=tools/tsconfig.tools.json node -r @swc-node/register tools/bench/journey-extractor/bench.ts \
 //     --events 100000 --journeys 5000 --rate 50 --latency 50
 import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { integer, Progress, runMain } from '@fenx/cli';
 import { seededRandom } from '@fenx/fenx-client';
 import { relativeUrls } from '@fenx/fenx-events';
 import {
@@ -17,6 +18,7 @@ import {
   syntheticWebhookEvent,
   topicOffsets,
   TOPICS,
+  consumerGroupLag,
 } from '@fenx/kafka';
 import { KafkaCluster } from '@fenx/kafka/testing';
 import { AppProcess, metricValue, SIMULATOR_DEFAULTS, startPushgateway, startSimulator } from '@fenx/testing';
@@ -141,6 +143,18 @@ async function main(o: Options): Promise<void> {
         LOG_LEVEL: 'info',
       },
     });
+    // The drain's progress: events the extractor's group committed in topic 1, against the backlog.
+    const progress = new Progress({ label: 'journey-extractor drain', unit: 'events', total: o.events });
+    let draining = true;
+    const drainProgress = (async () => {
+      while (draining) {
+        const lag = await consumerGroupLag(kafka, 'journey-extractor', [TOPICS.webhookEvents.name], {
+          oldest: false,
+        }).catch(() => undefined);
+        if (lag) progress.update(Math.max(0, o.events - lag[0].lag));
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    })();
     let peakKb = 0;
     const poll = setInterval(() => {
       try {
@@ -152,6 +166,9 @@ async function main(o: Options): Promise<void> {
     }, 200);
     const { code } = await app.exited();
     clearInterval(poll);
+    draining = false;
+    await drainProgress;
+    progress.stop();
     if (code !== 0) throw new Error(`the extractor exited ${code}:\n${app.output().slice(-20).join('\n')}`);
     const lines = app.output().map((l) => {
       try {
@@ -207,39 +224,25 @@ async function main(o: Options): Promise<void> {
   }
 }
 
-const program = new Command()
-  .option('--events <n>', 'events in the backlog', '100000')
-  .option('--journeys <n>', 'distinct journeys', '5000')
-  .option('--rate <n>', 'FenX calls per second (simulator limit and client limit)', '50')
-  .option('--latency <ms>', 'simulator API latency', '50')
-  .option('--batch <n>', 'EXTRACTOR_BATCH_SIZE', '1000')
-  .option('--wave <n>', 'journeys in flight at once in the backlog (order=waves)', '250')
-  .option('--order <o>', 'waves | random', 'waves')
-  .option('--concurrency <n>', 'FENX_MAX_CONCURRENCY and EXTRACTOR_FETCH_CONCURRENCY', '10')
-  .option('--partitions <n>', 'EXTRACTOR_PARTITIONS_CONCURRENTLY', '4')
+const count = (min: number) => integer({ min });
+const program = new Command('journey-extractor-bench')
+  .description('drain time of a topic-1 backlog against the floor set by the FenX rate limit')
+  .option('--events <n>', 'events in the backlog', count(1), 100000)
+  .option('--journeys <n>', 'distinct journeys', count(1), 5000)
+  .option('--rate <n>', 'FenX calls per second (simulator limit and client limit)', count(1), 50)
+  .option('--latency <ms>', 'simulator API latency', count(0), 50)
+  .option('--batch <n>', 'EXTRACTOR_BATCH_SIZE', count(1), 1000)
+  .option('--wave <n>', 'journeys in flight at once in the backlog (order=waves)', count(1), 250)
+  .addOption(new Option('--order <o>', 'backlog order').choices(['waves', 'random']).default('waves'))
+  .option('--concurrency <n>', 'FENX_MAX_CONCURRENCY and EXTRACTOR_FETCH_CONCURRENCY', count(1), 10)
+  .option('--partitions <n>', 'EXTRACTOR_PARTITIONS_CONCURRENTLY', count(1), 4)
   .option(
     '--fetch-bytes <n>',
     'EXTRACTOR_FETCH_MAX_BYTES_PER_PARTITION (whole fetch: 4x)',
-    String(4 * 1024 * 1024),
+    count(1024),
+    4 * 1024 * 1024,
   )
-  .option('--produce-batch <n>', 'events per produce call while the backlog is written', '6000')
-  .option('--seed <n>', 'shuffle seed', '1')
-  .parse();
-const raw = program.opts();
-main({
-  events: Number(raw.events),
-  journeys: Number(raw.journeys),
-  rate: Number(raw.rate),
-  latency: Number(raw.latency),
-  batch: Number(raw.batch),
-  wave: Number(raw.wave),
-  order: raw.order === 'random' ? 'random' : 'waves',
-  concurrency: Number(raw.concurrency),
-  partitions: Number(raw.partitions),
-  fetchBytes: Number(raw.fetchBytes),
-  produceBatch: Number(raw.produceBatch),
-  seed: Number(raw.seed),
-}).catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+  .option('--produce-batch <n>', 'events per produce call while the backlog is written', count(1), 6000)
+  .option('--seed <n>', 'shuffle seed', integer(), 1)
+  .action((o: Options) => main(o));
+runMain(program);

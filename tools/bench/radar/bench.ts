@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Command } from 'commander';
+import { integer } from '@fenx/cli';
 import { workspaceRoot } from '@nx/devkit';
 import { sign } from '@fenx/hmac';
 import { KafkaCluster } from '@fenx/kafka/testing';
@@ -60,8 +61,12 @@ async function load(url: string, seconds: number, overallRate?: number) {
 }
 
 async function main(): Promise<void> {
-  const o = new Command('radar-bench').option('--seconds <n>', 'seconds per load phase', '10').parse().opts();
-  const seconds = Number(o['seconds']);
+  const o = new Command('radar-bench')
+    .option('--seconds <n>', 'seconds per load phase', integer({ min: 1, max: 3600 }), 10)
+    .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2))
+    .parse()
+    .opts<{ seconds: number }>();
+  const seconds = o.seconds;
   const broker = await KafkaCluster.start({ brokers: 3 });
   const node = process.execPath;
   const servers: Server[] = [
