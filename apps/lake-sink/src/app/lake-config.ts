@@ -28,12 +28,32 @@ export class LakeSinkEnv {
   @IsNotEmpty()
   LAKE_SINK_TARGET = './lake';
 
-  /** Most records in one file (a Kafka fetch is cut into files of at most this many per partition). */
+  /**
+   * A partition's records are held (across fetches, uncommitted) and written as one file once they
+   * number this many, or reach LAKE_SINK_FLUSH_BYTES, or the oldest was held LAKE_SINK_FLUSH_INTERVAL_MS.
+   */
   @IsInt()
   @Min(1)
   @Max(1_000_000)
   @EnvNumber()
-  LAKE_SINK_FLUSH_RECORDS = 5000;
+  LAKE_SINK_FLUSH_RECORDS = 20000;
+
+  /**
+   * ... or once their keys, values and headers add up to this many bytes (a file is a little larger:
+   * each line adds the record's coordinates). Memory: at most this much per assigned partition.
+   */
+  @IsInt()
+  @Min(1024)
+  @Max(512 * 1024 * 1024)
+  @EnvNumber()
+  LAKE_SINK_FLUSH_BYTES = 8 * 1024 * 1024;
+
+  /** ... or once the oldest held record has waited this long: a trickle makes one file per interval. */
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  @EnvNumber()
+  LAKE_SINK_FLUSH_INTERVAL_MS = 60000;
 
   /** Partitions of one topic written at the same time (many partitions with small fetches want more). */
   @IsInt()
@@ -61,6 +81,8 @@ export interface LakeSinkConfig {
   port: number;
   target: string;
   flushRecords: number;
+  flushBytes: number;
+  flushIntervalMs: number;
   partitionsConcurrently: number;
   groupId: string;
   s3: S3ClientConfig;
@@ -74,6 +96,8 @@ export function loadLakeSinkConfig(env: Env = processEnv()): LakeSinkConfig {
     port: lake.PORT,
     target: lake.LAKE_SINK_TARGET,
     flushRecords: lake.LAKE_SINK_FLUSH_RECORDS,
+    flushBytes: lake.LAKE_SINK_FLUSH_BYTES,
+    flushIntervalMs: lake.LAKE_SINK_FLUSH_INTERVAL_MS,
     partitionsConcurrently: lake.LAKE_SINK_PARTITIONS_CONCURRENTLY,
     groupId: lake.LAKE_SINK_GROUP_ID,
     s3: {

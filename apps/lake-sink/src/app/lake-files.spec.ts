@@ -51,9 +51,15 @@ describe('lake files', () => {
   it('reads its settings with defaults and names a bad one', () => {
     expect(loadLakeSinkConfig({ LAKE_SINK_TARGET: 's3://b/p', S3_ENDPOINT: 'http://x' })).toMatchObject({
       target: 's3://b/p',
-      flushRecords: 5000,
+      flushRecords: 20000,
+      flushBytes: 8 * 1024 * 1024,
+      flushIntervalMs: 60000,
       s3: { endpoint: 'http://x', region: 'us-east-1' },
     });
     expect(() => loadLakeSinkConfig({ LAKE_SINK_FLUSH_RECORDS: '0' })).toThrow(/LAKE_SINK_FLUSH_RECORDS/);
+    expect(() => loadLakeSinkConfig({ LAKE_SINK_FLUSH_INTERVAL_MS: 'soon' })).toThrow(
+      /LAKE_SINK_FLUSH_INTERVAL_MS/,
+    );
+    expect(loadLakeSinkConfig({ LAKE_SINK_FLUSH_BYTES: '65536' }).flushBytes).toBe(65536);
   });
 });

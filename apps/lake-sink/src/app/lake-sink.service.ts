@@ -19,10 +19,13 @@ import { LakeStore, lakeStore } from './lake-store';
 export const LAKE_CONFIG = Symbol('LAKE_CONFIG');
 
 /**
- * One consumer per lake topic. Each chunk (records of one partition) becomes one file per hour its
- * records fall in; the files are put in place (written, flushed, renamed) and only then are the
- * chunk's offsets committed. A crash between the two rewrites the same file names on restart:
- * no duplicate, no hole.
+ * One consumer per lake topic. A partition's records are held across fetches, uncommitted, until
+ * they reach LAKE_SINK_FLUSH_RECORDS or LAKE_SINK_FLUSH_BYTES or the oldest waited
+ * LAKE_SINK_FLUSH_INTERVAL_MS (no small files). Each such chunk becomes one file per hour its records
+ * fall in; the files are put in place (written, flushed, renamed) and only then are the chunk's
+ * offsets committed. A chunk always starts right after the last commit and a file is named by its
+ * first record, so a crash between the two rewrites the same file names on restart: no duplicate,
+ * no hole.
  */
 @Injectable()
 export class LakeSinkService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -73,6 +76,10 @@ export class LakeSinkService implements OnApplicationBootstrap, OnApplicationShu
         topic,
         deadLetterTopic: TOPICS.lakeSinkDeadLetter.name,
         chunkSize: this.config.flushRecords,
+        hold: {
+          maxBytes: this.config.flushBytes,
+          maxMs: this.config.flushIntervalMs,
+        },
         partitionsConsumedConcurrently: this.config.partitionsConcurrently,
         maxBytesPerPartition: 8 * 1024 * 1024,
         handler: async (records) => {

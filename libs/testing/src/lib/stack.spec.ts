@@ -12,7 +12,10 @@ describe('the pipeline stack', () => {
     expect(new Set(apps.map((a) => a.port)).size).toBe(4);
     for (const a of apps.filter((x) => x.name.endsWith('extractor')))
       expect(a.env).toMatchObject({ FENX_BASE_URL: 'http://127.0.0.1:4010', EXTRACTOR_PORT: String(a.port) });
-    expect(apps.find((a) => a.name === 'lake-sink')?.env['LAKE_SINK_TARGET']).toBe('/tmp/lake');
+    expect(apps.find((a) => a.name === 'lake-sink')?.env).toMatchObject({
+      LAKE_SINK_TARGET: '/tmp/lake',
+      LAKE_SINK_FLUSH_INTERVAL_MS: '5000',
+    });
   });
 
   it('gives radar the secret the simulator signs with', () => {

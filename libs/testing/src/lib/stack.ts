@@ -108,6 +108,9 @@ export function pipelineApps(settings: {
       env: {
         PORT: String(ports.lakeSink),
         LAKE_SINK_TARGET: settings.lakeDir,
+        // Production holds a partition's records up to a minute (few files); locally and in the
+        // whole-pipeline tests the lake follows within seconds (still one file per partition per interval).
+        LAKE_SINK_FLUSH_INTERVAL_MS: '5000',
         KAFKA_CLIENT_ID: 'lake-sink',
       },
       readyPath: '/health/ready',
