@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { FenxClient } from './fenx-client';
-import { acquireSharedRateLimiter, FenxRateLimiter, StartWindow } from './fenx-rate-limiter';
+import {
+  acquireSharedRateLimiter,
+  FenxRateLimiter,
+  RATE_LIMIT_WINDOW_MS,
+  StartWindow,
+} from './fenx-rate-limiter';
 import { FakeFenx, json, ok, TestClock } from './test/fake-fenx';
 
 const ENTITY = '/entitydataquery/api/v2/entity/e-1';
@@ -101,19 +106,31 @@ describe('rate limit and concurrency cap, measured at the server', () => {
 });
 
 describe('FenxRateLimiter', () => {
-  it('makes every caller wait out a 429 pause', async () => {
+  it('after a 429, holds every caller until the window ends (never longer) and halves the rate for Retry-After', async () => {
     const clock = new TestClock();
     const limiter = new FenxRateLimiter({ ratePerSecond: 1000, maxConcurrency: 5 }, clock);
-    limiter.pauseFor(1500);
+    const start = clock.now();
+    limiter.pauseFor(5000);
     limiter.pauseFor(500); // a shorter pause never shortens a longer one
 
-    const pausedUntil = clock.now() + 1500;
     const ranAt: number[] = [];
     await Promise.all([1, 2].map(() => limiter.schedule(async () => ranAt.push(clock.now()))));
 
     expect(ranAt).toHaveLength(2);
-    for (const t of ranAt) expect(t).toBeGreaterThanOrEqual(pausedUntil - 5);
-    expect(clock.sleeps[0]).toBeGreaterThan(1400);
+    // Held until FenX's window ends, not for the whole Retry-After.
+    for (const t of ranAt) expect(t - start).toBeGreaterThanOrEqual(RATE_LIMIT_WINDOW_MS - 5);
+    expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(RATE_LIMIT_WINDOW_MS);
+    expect(limiter.ratePerSecond).toBe(500);
+    await clock.sleep(5000);
+    expect(limiter.ratePerSecond).toBe(1000);
+    await limiter.stop();
+  });
+
+  it('takes a new rate from the next start on', async () => {
+    const limiter = new FenxRateLimiter({ ratePerSecond: 100, maxConcurrency: 5 });
+    limiter.setRate(40);
+    expect(limiter.ratePerSecond).toBe(40);
+    expect(() => limiter.setRate(0)).toThrow(RangeError);
     await limiter.stop();
   });
 
