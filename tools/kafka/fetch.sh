@@ -31,10 +31,12 @@ if ! mvn -B -q -f "$pom" dependency:copy-dependencies -DincludeScope=runtime \
   tail -n 30 "$log" >&2
   exit 1
 fi
-if ! ls "$dir.tmp/libs/kafka_2.13-$version.jar" >/dev/null 2>&1; then
-  echo "kafka: Maven finished but kafka_2.13-$version.jar is not in $dir.tmp/libs" >&2
-  exit 1
-fi
+for jar in kafka_2.13 connect-runtime connect-file; do
+  if ! ls "$dir.tmp/libs/$jar-$version.jar" >/dev/null 2>&1; then
+    echo "kafka: Maven finished but $jar-$version.jar is not in $dir.tmp/libs" >&2
+    exit 1
+  fi
+done
 echo "$version" >"$dir.tmp/.complete"
 rm -rf "$dir"
 mv "$dir.tmp" "$dir"

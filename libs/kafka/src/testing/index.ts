@@ -1,2 +1,3 @@
 export * from './kafka-cluster';
 export * from './shared-kafka';
+export * from './connect-worker';
