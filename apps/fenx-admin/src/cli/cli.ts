@@ -4,14 +4,18 @@ import { describeFailure, EXIT } from './errors';
 import { CliIo } from './io';
 import { kafkaCommand } from './kafka.command';
 import { reconcileCommand } from './reconcile.command';
+import { statusCommand } from './status.command';
 import { webhooksCommand } from './webhooks.command';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('fenx-admin')
-    .description('Operations on the FenX pipeline: webhooks, dead letters, reconciliation, Kafka set-up')
+    .description(
+      'Operations on the FenX pipeline: status, webhooks, dead letters, reconciliation, Kafka set-up',
+    )
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride();
+  program.addCommand(statusCommand(io));
   program.addCommand(webhooksCommand(io));
   program.addCommand(deadLettersCommand(io));
   program.addCommand(reconcileCommand(io));

@@ -20,6 +20,8 @@ export const EXIT = {
   kafkaUnavailable: 6,
   /** `webhooks test`: FenX's test delivery did not succeed. */
   testDeliveryFailed: 7,
+  /** `status`: something needs attention (the reasons are printed). */
+  unhealthy: 8,
 } as const;
 
 /** An error the CLI reports as it is, with its exit code. */
