@@ -46,7 +46,7 @@ export function barChart(o: {
   const bars = {
     mark: { type: 'bar' as const },
     encoding: {
-      y: { field: 'label', type: 'nominal' as const, title: null, sort: null },
+      y: { field: 'label', type: 'nominal' as const, title: null, sort: null, axis: { labelLimit: 400 } },
       x: { field: 'value', type: 'quantitative' as const, title: o.valueTitle },
       ...(grouped
         ? {
