@@ -1,3 +1,4 @@
 export * from './lib/lake-sql';
 export * from './lib/format';
 export * from './lib/sql-error';
+export * from './lib/layout';

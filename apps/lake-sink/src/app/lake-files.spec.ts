@@ -1,6 +1,12 @@
-import type { ConsumedRecord } from '@fenx/kafka';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ConsumedRecord, withoutNamespace } from '@fenx/kafka';
+import { LAKE_TOPICS as LAYOUT_TOPICS } from '@fenx/lake-sql';
 import { chunkFiles, lakeLine, lineValue, ndjson, pathHour } from './lake-files';
-import { loadLakeSinkConfig } from './lake-config';
+import { LAKE_TOPICS, loadLakeSinkConfig } from './lake-config';
+import { LocalStore } from './lake-store';
+import { linesBetween } from './replay';
 
 const rec = (
   offset: number,
@@ -61,5 +67,65 @@ describe('lake files', () => {
       /LAKE_SINK_FLUSH_INTERVAL_MS/,
     );
     expect(loadLakeSinkConfig({ LAKE_SINK_FLUSH_BYTES: '65536' }).flushBytes).toBe(65536);
+  });
+
+  it('writes the topics the layout names (libs/lake-sql layout.ts), the one description lake-sql reads by', () => {
+    expect(LAKE_TOPICS.map(withoutNamespace).sort()).toEqual(Object.values(LAYOUT_TOPICS).sort());
+  });
+
+  it('replays from a lake written by Kafka Connect as from its own files', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lake-replay-'));
+    try {
+      const store = new LocalStore(root);
+      const [own] = chunkFiles([rec(5, '2026-11-23T05:10:00Z')]);
+      await store.put(own.path, ndjson(own.lines));
+      // Connect's dt/hour is when it wrote the file, here the hour after the record.
+      await store.put(
+        'topic=fenx.journey.details.v1/dt=2026-11-23/hour=06/fenx.journey.details.v1+4+900.jsonl',
+        Buffer.from(
+          [
+            {
+              key: 'k900',
+              value: { n: 900 },
+              offset: 900,
+              timestamp: Date.parse('2026-11-23T05:59:00Z'),
+              headers: [{ key: 'h', value: 'v' }],
+            },
+            {
+              key: 'k901',
+              value: { n: 901 },
+              offset: 901,
+              timestamp: '2026-11-23T06:01:00.000Z',
+              headers: [],
+            },
+          ]
+            .map((l) => JSON.stringify(l))
+            .join('\n') + '\n',
+        ),
+      );
+      const got = [];
+      for await (const l of linesBetween(
+        store,
+        'fenx.journey.details.v1',
+        new Date('2026-11-23T05:00:00Z'),
+        new Date('2026-11-23T06:00:00Z'),
+      ))
+        got.push(l);
+      expect(got).toEqual([
+        expect.objectContaining({ partition: 3, offset: '5', value: { n: 5 } }),
+        {
+          topic: 'fenx.journey.details.v1',
+          partition: 4,
+          offset: '900',
+          timestamp: '2026-11-23T05:59:00.000Z',
+          key: 'k900',
+          headers: { h: 'v' },
+          value: { n: 900 },
+        },
+      ]);
+      expect(lineValue(got[1])?.toString()).toBe('{"n":900}');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

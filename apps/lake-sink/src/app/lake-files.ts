@@ -1,18 +1,8 @@
-import { type ConsumedRecord, withoutNamespace } from '@fenx/kafka';
+import type { ConsumedRecord } from '@fenx/kafka';
+import { type LakeLine, lakeFileName, parseLakePath, partitionDir } from '@fenx/lake-sql';
 
-/** One line of a lake file: a Kafka record with its coordinates, the value as JSON when it is JSON. */
-export interface LakeLine {
-  topic: string;
-  partition: number;
-  offset: string;
-  /** The record's own Kafka timestamp (ISO-8601, UTC): it decides the file's dt/hour. */
-  timestamp: string;
-  key: string | null;
-  headers: Record<string, string>;
-  value: unknown;
-  /** The value as base64 when it is not JSON (kept byte for byte for replay). */
-  valueBase64?: string;
-}
+export type { LakeLine } from '@fenx/lake-sql';
+export { partitionDir } from '@fenx/lake-sql';
 
 export function lakeLine(r: ConsumedRecord): LakeLine {
   const line: LakeLine = {
@@ -40,17 +30,9 @@ export function lineValue(line: LakeLine): Buffer | null {
   return line.value === null ? null : Buffer.from(JSON.stringify(line.value));
 }
 
-/**
- * `topic=<t>/dt=YYYY-MM-DD/hour=HH` of a timestamp (UTC). The topic is named without KAFKA_NAMESPACE
- * (an environment's lake is a bucket or directory of its own), so the SQL views read every lake alike.
- */
-export function partitionDir(topic: string, timestamp: string): string {
-  return `topic=${withoutNamespace(topic)}/dt=${timestamp.slice(0, 10)}/hour=${timestamp.slice(11, 13)}`;
-}
-
-/** `<dir>/<topic>+<partition>+<startOffset>.ndjson`: the name depends only on the first record. */
+/** `<dir>/<topic>+<partition>+<startOffset>.ndjson` (layout.ts): the name depends only on the first record. */
 export function fileName(first: LakeLine): string {
-  return `${partitionDir(first.topic, first.timestamp)}/${withoutNamespace(first.topic)}+${first.partition}+${first.offset}.ndjson`;
+  return lakeFileName(first.topic, first.partition, first.offset, first.timestamp);
 }
 
 /**
@@ -74,8 +56,8 @@ export function ndjson(lines: readonly LakeLine[]): Buffer {
   return Buffer.from(lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
 }
 
-/** dt/hour of a lake path, or undefined for a path outside the layout. */
+/** dt/hour of a lake path (either writer's), or undefined for a path outside the layout. */
 export function pathHour(path: string): { topic: string; hour: Date } | undefined {
-  const m = /topic=([^/]+)\/dt=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\//.exec(path);
-  return m ? { topic: m[1], hour: new Date(`${m[2]}T${m[3]}:00:00Z`) } : undefined;
+  const at = parseLakePath(path);
+  return at ? { topic: at.topic, hour: at.hour } : undefined;
 }

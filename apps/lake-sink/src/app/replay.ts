@@ -6,7 +6,8 @@ import {
   TopicName,
   withoutNamespace,
 } from '@fenx/kafka';
-import { LakeLine, lineValue, pathHour } from './lake-files';
+import { parseLakePath, toLakeLine } from '@fenx/lake-sql';
+import { LakeLine, lineValue } from './lake-files';
 import type { LakeStore } from './lake-store';
 
 export const REPLAYED_FROM_HEADER = 'fenx-replayed-from';
@@ -21,7 +22,10 @@ export interface ReplayOptions {
   onProgress?: (done: number) => void;
 }
 
-/** The lines of a topic's files whose record timestamp is in [from, to), in file order. */
+/**
+ * The lines of a topic's files whose record timestamp is in [from, to), in file order: lake-sink's
+ * and Kafka Connect's files alike.
+ */
 export async function* linesBetween(
   store: LakeStore,
   topic: string,
@@ -29,11 +33,15 @@ export async function* linesBetween(
   to: Date,
 ): AsyncGenerator<LakeLine> {
   for (const path of await store.list(`topic=${withoutNamespace(topic)}/`)) {
-    const at = pathHour(path);
-    if (!at || at.hour.getTime() + 3_600_000 <= from.getTime() || at.hour.getTime() >= to.getTime()) continue;
+    const at = parseLakePath(path);
+    if (!at || at.hour.getTime() >= to.getTime() + (at.writer === 'connect' ? Infinity : 0)) continue;
+    // A file's records are older than its hour's end (Connect's hour is when it wrote the file, at
+    // or after the records' time, so its later files may still hold records of the period).
+    if (at.hour.getTime() + 3_600_000 + (at.writer === 'connect' ? 3_600_000 : 0) <= from.getTime()) continue;
     for (const text of (await store.get(path)).toString('utf8').split('\n')) {
       if (text === '') continue;
-      const line = JSON.parse(text) as LakeLine;
+      // lake-sink's lines as they are, Kafka Connect's turned into the same shape.
+      const line = toLakeLine(path, JSON.parse(text));
       const t = Date.parse(line.timestamp);
       if (t >= from.getTime() && t < to.getTime()) yield line;
     }

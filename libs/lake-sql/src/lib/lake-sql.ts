@@ -1,12 +1,6 @@
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { LAKE_SOURCES, linesSql, topicGlob, WRITER_LAYOUTS } from './layout';
 import { SqlError } from './sql-error';
-
-/** The lake's layout: `<root>/topic=<topic>/dt=YYYY-MM-DD/hour=HH/<topic>+<partition>+<offset>.ndjson`. */
-export const LAKE_SOURCES = {
-  journey_detail_records: 'fenx.journey.details.v1',
-  entity_detail_records: 'fenx.entity.details.v1',
-  webhook_event_records: 'fenx.webhook.events.v1',
-} as const;
 
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
@@ -185,13 +179,18 @@ export class LakeSql {
       `CREATE MACRO fenx_ts(s) AS TRY_CAST(regexp_replace(s, '(\\.\\d{6})\\d+', '\\1') AS TIMESTAMPTZ)`,
     );
     await lake.run(`SET TimeZone = 'UTC'`);
+    // Each writer's files that are there (lake-sink's, Kafka Connect's, or both: layout.ts).
     for (const [view, topic] of Object.entries(LAKE_SOURCES)) {
-      const glob = `${root.replace(/\/+$/, '')}/topic=${topic}/**/*.ndjson`;
-      const [{ n }] = await lake.query(`SELECT count(*)::INTEGER AS n FROM glob(${quote(glob)})`);
+      const parts: string[] = [];
+      for (const layout of WRITER_LAYOUTS) {
+        const glob = topicGlob(root, topic, layout);
+        const [{ n }] = await lake.query(`SELECT count(*)::INTEGER AS n FROM glob(${quote(glob)})`);
+        if (Number(n) > 0) parts.push(linesSql(glob, layout));
+      }
       await lake.run(
-        Number(n) > 0
-          ? `CREATE VIEW ${view} AS SELECT json AS line FROM read_ndjson_objects(${quote(glob)}, hive_partitioning = false)`
-          : `CREATE VIEW ${view} AS SELECT CAST(NULL AS JSON) AS line WHERE false`,
+        `CREATE VIEW ${view} AS ${
+          parts.length > 0 ? parts.join('\n UNION ALL ') : 'SELECT CAST(NULL AS JSON) AS line WHERE false'
+        }`,
       );
     }
     for (const [name, sql] of VIEWS) await lake.run(`CREATE VIEW ${name} AS ${sql}`);
