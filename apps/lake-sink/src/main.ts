@@ -5,10 +5,11 @@ import { seriesChart, writeSvg } from '@fenx/charts';
 import { isoTime, Progress, runMain, UsageError } from '@fenx/cli';
 import { formatCsv, formatTable, LakeSql, REPORTS, Row } from '@fenx/lake-sql';
 import { isTopicName } from '@fenx/kafka';
-import { APP, loadLakeSinkConfig } from './app/lake-config';
+import { APP, LAKE_TOPICS, loadLakeSinkConfig } from './app/lake-config';
 import { LakeSinkModule } from './app/lake-sink.module';
 import { lakeStore } from './app/lake-store';
 import { replay } from './app/replay';
+import { compactHour, HourOpenError } from './app/compact';
 
 function config() {
   try {
@@ -122,6 +123,32 @@ program
     process.stdout.write(
       `replayed ${n} records of ${o.topic} [${o.from.toISOString()}, ${o.to.toISOString()}) into ${into}\n`,
     );
+  });
+
+program
+  .command('compact')
+  .description(
+    'turn a closed hour of the lake (NDJSON and Connect JSON lines) into one Parquet file per topic, sorted by key',
+  )
+  .requiredOption('--hour <time>', 'ISO-8601, any time in the hour (UTC)', isoTime)
+  .option('--topic <topic>', 'one topic (default: every lake topic)')
+  .option('--grace-minutes <n>', 'minutes after the hour ends before it counts as closed', '15')
+  .action(async (o: { hour: Date; topic?: string; graceMinutes: string }) => {
+    const c = config();
+    const grace = Number(o.graceMinutes);
+    if (!Number.isFinite(grace) || grace < 0)
+      throw new UsageError('compact: --grace-minutes must be 0 or more');
+    const store = lakeStore(c.target, c.s3);
+    for (const topic of o.topic ? [o.topic] : LAKE_TOPICS) {
+      try {
+        const r = await compactHour(store, { topic, hour: o.hour, graceMs: grace * 60_000 });
+        process.stdout.write(`${r.path}: ${r.rows} records from ${r.sources} files, ${r.bytes} bytes\n`);
+      } catch (error) {
+        if (error instanceof HourOpenError) throw new UsageError(error.message);
+        if (!o.topic && /has no lake files/.test((error as Error).message)) continue;
+        throw error;
+      }
+    }
   });
 
 runMain(program);

@@ -1,5 +1,5 @@
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { LAKE_SOURCES, linesSql, topicGlob, WRITER_LAYOUTS } from './layout';
+import { LAKE_SOURCES, linesSql, parquetGlob, parquetLinesSql, topicGlob, WRITER_LAYOUTS } from './layout';
 import { SqlError } from './sql-error';
 
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -179,13 +179,26 @@ export class LakeSql {
       `CREATE MACRO fenx_ts(s) AS TRY_CAST(regexp_replace(s, '(\\.\\d{6})\\d+', '\\1') AS TIMESTAMPTZ)`,
     );
     await lake.run(`SET TimeZone = 'UTC'`);
-    // Each writer's files that are there (lake-sink's, Kafka Connect's, or both: layout.ts).
+    // Each writer's files that are there (lake-sink's, Kafka Connect's, or both: layout.ts), and the
+    // Parquet copies of compacted hours in place of the files they were made from.
+    const base = root.replace(/\/+$/, '');
+    const count = async (glob: string) =>
+      Number((await lake.query(`SELECT count(*)::INTEGER AS n FROM glob(${quote(glob)})`))[0]['n']);
     for (const [view, topic] of Object.entries(LAKE_SOURCES)) {
       const parts: string[] = [];
+      const parquet = parquetGlob(base, topic);
+      const compacted = (await count(parquet)) > 0;
+      if (compacted) parts.push(parquetLinesSql(parquet));
       for (const layout of WRITER_LAYOUTS) {
-        const glob = topicGlob(root, topic, layout);
-        const [{ n }] = await lake.query(`SELECT count(*)::INTEGER AS n FROM glob(${quote(glob)})`);
-        if (Number(n) > 0) parts.push(linesSql(glob, layout));
+        const glob = topicGlob(base, topic, layout);
+        if ((await count(glob)) === 0) continue;
+        parts.push(
+          compacted
+            ? `SELECT line FROM (${linesSql(glob, layout)})
+                WHERE substr(filename, ${base.length + 2}) NOT IN
+                      (SELECT DISTINCT source_file FROM read_parquet(${quote(parquet)}))`
+            : `SELECT line FROM (${linesSql(glob, layout)})`,
+        );
       }
       await lake.run(
         `CREATE VIEW ${view} AS ${

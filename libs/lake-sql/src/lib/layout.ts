@@ -57,6 +57,54 @@ export const CONNECT_LAYOUT: WriterLayout & { connectorSettings: Record<string, 
 
 export const WRITER_LAYOUTS: readonly WriterLayout[] = [LAKE_SINK_LAYOUT, CONNECT_LAYOUT];
 
+/**
+ * The warehouse copy: one Parquet file per topic-hour (`lake-sink compact`), under its own prefix so
+ * that the JSON globs never see it. Columns: topic, partition, offset, timestamp (ISO-8601 text, the
+ * record's), key, headers (JSON), value (JSON), value_base64, source_file (the lake file each row came
+ * from: the views skip those files and read the Parquet instead, and still read files that came later).
+ */
+export const PARQUET_LAYOUT = {
+  prefix: 'format=parquet',
+  extension: 'parquet',
+} as const;
+
+/** `format=parquet/topic=<t>/dt=YYYY-MM-DD/hour=HH/<t>.parquet` of an hour (UTC). */
+export function parquetFileName(topic: string, hour: Date): string {
+  const t = withoutNamespace(topic);
+  return `${PARQUET_LAYOUT.prefix}/${partitionDir(t, hour.toISOString())}/${t}.${PARQUET_LAYOUT.extension}`;
+}
+
+/** The glob of a topic's Parquet files under a root. */
+export function parquetGlob(root: string, topic: string): string {
+  return `${root.replace(/\/+$/, '')}/${PARQUET_LAYOUT.prefix}/topic=${withoutNamespace(topic)}/**/*.${PARQUET_LAYOUT.extension}`;
+}
+
+/** DuckDB: the Parquet files as `line` JSON in lake-sink's shape (as `linesSql` gives the JSON files). */
+export function parquetLinesSql(glob: string): string {
+  const g = `'${glob.replace(/'/g, "''")}'`;
+  return `SELECT json_object('topic', topic, 'partition', "partition", 'offset', CAST("offset" AS VARCHAR),
+                             'timestamp', "timestamp", 'key', "key", 'headers', headers, 'value', "value") AS line
+            FROM read_parquet(${g}, hive_partitioning = false)`;
+}
+
+/**
+ * DuckDB: the rows a Parquet file of an hour holds, from that hour's lake files (`line` and
+ * `source_file` columns), sorted by key: one statement shared by compaction and its tests.
+ */
+export function parquetRowsSql(linesWithSource: string): string {
+  return `SELECT line->>'$.topic' AS topic,
+                 CAST(line->>'$.partition' AS INTEGER) AS "partition",
+                 CAST(line->>'$.offset' AS BIGINT) AS "offset",
+                 line->>'$.timestamp' AS "timestamp",
+                 line->>'$.key' AS "key",
+                 line->'$.headers' AS headers,
+                 line->'$.value' AS "value",
+                 line->>'$.valueBase64' AS value_base64,
+                 source_file
+            FROM (${linesWithSource})
+           ORDER BY "key" NULLS FIRST, "partition", "offset", source_file`;
+}
+
 /** `topic=<t>/dt=YYYY-MM-DD/hour=HH` of an ISO timestamp (UTC). */
 export function partitionDir(topic: string, isoTimestamp: string): string {
   return `topic=${withoutNamespace(topic)}/dt=${isoTimestamp.slice(0, 10)}/hour=${isoTimestamp.slice(11, 13)}`;
@@ -146,12 +194,13 @@ export function toLakeLine(path: string, parsed: unknown): LakeLine {
 
 /**
  * DuckDB: the SQL that reads one writer's files of a topic as `line` JSON in lake-sink's shape
- * (`topic, partition, offset, timestamp, key, headers, value`), whichever wrote them.
+ * (`topic, partition, offset, timestamp, key, headers, value`), whichever wrote them, with the
+ * `filename` each line is in.
  */
 export function linesSql(glob: string, layout: WriterLayout): string {
   const g = `'${glob.replace(/'/g, "''")}'`;
   if (layout.writer === 'lake-sink')
-    return `SELECT json AS line FROM read_ndjson_objects(${g}, hive_partitioning = false)`;
+    return `SELECT json AS line, filename FROM read_ndjson_objects(${g}, filename = true, hive_partitioning = false)`;
   return `SELECT json_object(
             'topic', regexp_extract(filename, 'topic=([^/]+)/', 1),
             'partition', CAST(regexp_extract(filename, '\\+(\\d+)\\+\\d+\\.${layout.extension}$', 1) AS INTEGER),
@@ -161,6 +210,6 @@ export function linesSql(glob: string, layout: WriterLayout): string {
                               ELSE json->>'$.timestamp' END,
             'key', json->>'$.key',
             'headers', json->'$.headers',
-            'value', json->'$.value') AS line
+            'value', json->'$.value') AS line, filename
        FROM read_ndjson_objects(${g}, filename = true, hive_partitioning = false)`;
 }
