@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workspaceRoot } from '@nx/devkit';
 import { parse } from 'yaml';
+import { appLoader } from './lib/app-env';
 
 const PIPELINE_APPS = ['radar', 'journey-extractor', 'entity-extractor', 'lake-sink'];
 
@@ -70,12 +71,40 @@ interface ComposeService {
   build?: { context: string; dockerfile: string; args: Record<string, string> };
   volumes?: string[];
   env_file?: string;
+  environment?: Record<string, string>;
 }
 
 describe('docker/compose.yml: the whole pipeline with monitoring', () => {
   const compose = parse(readFileSync(join(workspaceRoot, 'docker', 'compose.yml'), 'utf8')) as {
     services: Record<string, ComposeService>;
+    'x-fenx-budget': Record<string, number>;
   };
+
+  it('states the FenX budget, and the extractors add up within the pipeline’s share of it', () => {
+    const budget = compose['x-fenx-budget'];
+    expect(budget['pipelineRateSharePerSecond']).toBeLessThanOrEqual(
+      budget['tenantRateLimitPerSecond'] * 0.6,
+    );
+    expect(budget['pipelineConcurrencyShare']).toBeLessThanOrEqual(budget['tenantMaxConcurrency']);
+    const fileEnv = Object.fromEntries(
+      readFileSync(join(workspaceRoot, 'docker', 'pipeline.env'), 'utf8')
+        .split('\n')
+        .filter((line) => /^[A-Z_]+=/.test(line))
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+    let rate = 0;
+    let concurrency = 0;
+    for (const app of ['journey-extractor', 'entity-extractor'] as const) {
+      // The app's own loader, so that a default it falls back to is counted as it would run.
+      const config = appLoader(workspaceRoot, app)({ ...fileEnv, ...compose.services[app].environment }) as {
+        fenx: { rateLimitPerSecond: number; maxConcurrency: number };
+      };
+      rate += config.fenx.rateLimitPerSecond;
+      concurrency += config.fenx.maxConcurrency;
+    }
+    expect(rate).toBeLessThanOrEqual(budget['pipelineRateSharePerSecond']);
+    expect(concurrency).toBeLessThanOrEqual(budget['pipelineConcurrencyShare']);
+  });
   const prometheus = parse(
     readFileSync(join(workspaceRoot, 'docker', 'prometheus', 'prometheus.yml'), 'utf8'),
   ) as {
