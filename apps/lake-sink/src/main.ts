@@ -34,12 +34,13 @@ function print(rows: Row[], format: string): void {
 }
 
 async function withLake(dir: string | undefined, f: (lake: LakeSql) => Promise<Row[]>, format: string) {
-  const root = dir ?? config().target;
+  const c = config();
+  const root = dir ?? c.target;
   if (root.startsWith('s3://'))
     throw new UsageError(
       'SQL reads a local lake directory: copy the S3 prefix locally (e.g. aws s3 sync) and pass --lake',
     );
-  const lake = await LakeSql.open(root);
+  const lake = await LakeSql.open(root, { fields: c.entityFields });
   try {
     print(await f(lake), format);
   } finally {

@@ -3,3 +3,4 @@ export * from './lib/format';
 export * from './lib/sql-error';
 export * from './lib/layout';
 export * from './lib/parquet';
+export * from './lib/fields';

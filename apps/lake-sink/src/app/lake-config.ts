@@ -1,7 +1,8 @@
 import { Env, EnvNumber, processEnv, validateEnvAll } from '@fenx/config';
 import { KafkaEnv, KafkaSettings, kafkaSettingsFrom, TOPICS, TopicName } from '@fenx/kafka';
 import { LoggingEnv } from '@fenx/logging';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
+import { DEFAULT_ENTITY_FIELDS, EntityFields } from '@fenx/lake-sql';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 
 export const APP = { service: 'lake-sink', version: '0.0.0' };
@@ -14,6 +15,8 @@ export const LAKE_TOPICS: TopicName[] = [
   TOPICS.journeyExtractorDeadLetter.name,
   TOPICS.entityExtractorDeadLetter.name,
 ];
+
+const ENTITY_FIELD_PATH = /^\$(\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\])+$/;
 
 export class LakeSinkEnv {
   /** HTTP port of /metrics and the health endpoints. */
@@ -67,6 +70,23 @@ export class LakeSinkEnv {
   @IsNotEmpty()
   LAKE_SINK_GROUP_ID = 'lake-sink';
 
+  /**
+   * Where the FenX policy keeps an entity's country, type and name: JSON paths in the entity record
+   * (the `entities` view and the reports; docs/data-lake.md).
+   */
+  @Matches(ENTITY_FIELD_PATH, {
+    message: 'LAKE_ENTITY_COUNTRY_PATH must be a JSON path like $.properties.<name>.value',
+  })
+  LAKE_ENTITY_COUNTRY_PATH = DEFAULT_ENTITY_FIELDS.country;
+
+  @Matches(ENTITY_FIELD_PATH, { message: 'LAKE_ENTITY_TYPE_PATH must be a JSON path like $.type' })
+  LAKE_ENTITY_TYPE_PATH = DEFAULT_ENTITY_FIELDS.entityType;
+
+  @Matches(ENTITY_FIELD_PATH, {
+    message: 'LAKE_ENTITY_NAME_PATH must be a JSON path like $.properties.<name>.value',
+  })
+  LAKE_ENTITY_NAME_PATH = DEFAULT_ENTITY_FIELDS.name;
+
   /** S3-compatible endpoint (MinIO, a test server); unset for AWS. */
   @IsOptional()
   @IsString()
@@ -85,6 +105,8 @@ export interface LakeSinkConfig {
   flushIntervalMs: number;
   partitionsConcurrently: number;
   groupId: string;
+  /** The policy's entity fields for the SQL views. */
+  entityFields: EntityFields;
   s3: S3ClientConfig;
   kafka: KafkaSettings;
   logging: LoggingEnv;
@@ -100,6 +122,11 @@ export function loadLakeSinkConfig(env: Env = processEnv()): LakeSinkConfig {
     flushIntervalMs: lake.LAKE_SINK_FLUSH_INTERVAL_MS,
     partitionsConcurrently: lake.LAKE_SINK_PARTITIONS_CONCURRENTLY,
     groupId: lake.LAKE_SINK_GROUP_ID,
+    entityFields: {
+      country: lake.LAKE_ENTITY_COUNTRY_PATH,
+      entityType: lake.LAKE_ENTITY_TYPE_PATH,
+      name: lake.LAKE_ENTITY_NAME_PATH,
+    },
     s3: {
       ...(lake.S3_ENDPOINT ? { endpoint: lake.S3_ENDPOINT } : {}),
       region: lake.S3_REGION ?? env['AWS_REGION'] ?? 'us-east-1',

@@ -67,6 +67,16 @@ describe('lake files', () => {
       /LAKE_SINK_FLUSH_INTERVAL_MS/,
     );
     expect(loadLakeSinkConfig({ LAKE_SINK_FLUSH_BYTES: '65536' }).flushBytes).toBe(65536);
+    expect(loadLakeSinkConfig({}).entityFields.country).toBe('$.properties.countryOfIncorporation.value');
+    expect(
+      loadLakeSinkConfig({ LAKE_ENTITY_COUNTRY_PATH: '$.properties.country.value' }).entityFields,
+    ).toMatchObject({
+      country: '$.properties.country.value',
+      entityType: '$.type',
+    });
+    expect(() => loadLakeSinkConfig({ LAKE_ENTITY_TYPE_PATH: "$.type') OR 1=1 --" })).toThrow(
+      /LAKE_ENTITY_TYPE_PATH/,
+    );
   });
 
   it('writes the topics the layout names (libs/lake-sql layout.ts), the one description lake-sql reads by', () => {

@@ -233,6 +233,36 @@ describe('SQL over the lake', () => {
     expect(mixed).toEqual(sink);
   });
 
+  it("reads an entity's country, type and name where the policy keeps them (settings)", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lake-sql-'));
+    try {
+      const other = entity(2, '2026-11-23T06:10:00Z');
+      const data = other.data as Record<string, unknown>;
+      data['properties'] = { registeredName: { value: 'Acme SA' }, domicile: { value: 'LU' } };
+      data['entityKind'] = 'Fund';
+      writeLake(root, [[{ topic: E, offset: 0, key: 'e1', value: other }]]);
+      const lake = await LakeSql.open(root, {
+        fields: {
+          country: '$.properties.domicile.value',
+          entityType: '$.entityKind',
+          name: '$.properties.registeredName.value',
+        },
+      });
+      try {
+        expect(await lake.query('SELECT country, entity_type, name FROM entities')).toEqual([
+          { country: 'LU', entity_type: 'Fund', name: 'Acme SA' },
+        ]);
+      } finally {
+        lake.close();
+      }
+      await expect(LakeSql.open(root, { fields: { country: "$.a' OR 1=1" } })).rejects.toThrow(
+        /entity field country/,
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('gives each line of either writer the same coordinates', async () => {
     const root = mkdtempSync(join(tmpdir(), 'lake-sql-'));
     try {

@@ -1,11 +1,12 @@
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { LAKE_SOURCES, linesSql, parquetGlob, parquetLinesSql, topicGlob, WRITER_LAYOUTS } from './layout';
+import { DEFAULT_ENTITY_FIELDS, EntityFields, entityFields } from './fields';
 import { SqlError } from './sql-error';
 
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
-/** The views, in dependency order (each a `CREATE OR REPLACE VIEW`). */
-const VIEWS: [name: string, sql: string][] = [
+/** The views, in dependency order (each a `CREATE VIEW`), with the policy's entity fields. */
+const views = (f: EntityFields): [name: string, sql: string][] => [
   [
     'journey_snapshots',
     `SELECT line->>'$.value.journeyId' AS journey_id,
@@ -87,9 +88,9 @@ const VIEWS: [name: string, sql: string][] = [
   [
     'entities',
     `SELECT entity_id, state, version, fetched_at,
-            data->>'$.type' AS entity_type,
-            data->>'$.properties.legalEntityName.value' AS name,
-            data->>'$.properties.countryOfIncorporation.value' AS country,
+            data->>'${f.entityType}' AS entity_type,
+            data->>'${f.name}' AS name,
+            data->>'${f.country}' AS country,
             data->>'$.lifecycleStatus' AS lifecycle_status,
             data
        FROM entity_records WHERE kind = 'entity'
@@ -119,6 +120,9 @@ const VIEWS: [name: string, sql: string][] = [
       WHERE behind AND state = 'present'`,
   ],
 ];
+
+/** The views' names, in dependency order. */
+export const VIEW_NAMES: readonly string[] = views(DEFAULT_ENTITY_FIELDS).map(([name]) => name);
 
 /** Ready-made reports for the data team (`lake-sink report <name>`). */
 export const REPORTS: Record<string, { description: string; sql: string }> = {
@@ -170,7 +174,9 @@ export class LakeSql {
     private readonly connection: DuckDBConnection,
   ) {}
 
-  static async open(root: string): Promise<LakeSql> {
+  /** The views over a local lake; `fields`: where the policy keeps an entity's country, type and name. */
+  static async open(root: string, options: { fields?: Partial<EntityFields> } = {}): Promise<LakeSql> {
+    const fields = entityFields(options.fields);
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     const lake = new LakeSql(instance, connection);
@@ -206,7 +212,7 @@ export class LakeSql {
         }`,
       );
     }
-    for (const [name, sql] of VIEWS) await lake.run(`CREATE VIEW ${name} AS ${sql}`);
+    for (const [name, sql] of views(fields)) await lake.run(`CREATE VIEW ${name} AS ${sql}`);
     return lake;
   }
 

@@ -20,8 +20,9 @@ export async function writeParquet(
     const parts: string[] = [];
     for (const layout of WRITER_LAYOUTS) {
       const glob = topicGlob(base, topic, layout);
-      const n = (await connection.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM glob(${quote(glob)})`))
-        .getRowObjectsJson()[0]['n'];
+      const n = (
+        await connection.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM glob(${quote(glob)})`)
+      ).getRowObjectsJson()[0]['n'];
       if (Number(n) > 0)
         parts.push(
           `SELECT line, substr(filename, ${base.length + 2}) AS source_file FROM (${linesSql(glob, layout)})`,
