@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { workspaceRoot } from '@nx/devkit';
 
@@ -70,4 +71,19 @@ describe('every app entry behaves on its command line', () => {
       expect(bad.err).toContain(`${named}:`);
     },
   );
+
+  it('reports a start-up failure on one line and exits 1 (the simulator on a port already taken)', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const failed = await run('fenx-simulator', [], { SIM_PORT: String(port) });
+      expect(failed.code).toBe(1);
+      expect(failed.err).toMatch(
+        new RegExp(`^fenx-simulator: listen EADDRINUSE: address already in use .*${port}$`, 'm'),
+      );
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
 });
