@@ -131,6 +131,8 @@ describe('FenxRateLimiter', () => {
     limiter.setRate(40);
     expect(limiter.ratePerSecond).toBe(40);
     expect(() => limiter.setRate(0)).toThrow(RangeError);
+    limiter.setMaxConcurrency(2);
+    expect(() => limiter.setMaxConcurrency(0)).toThrow(RangeError);
     await limiter.stop();
   });
 

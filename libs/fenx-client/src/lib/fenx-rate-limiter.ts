@@ -98,6 +98,12 @@ export class FenxRateLimiter {
     this.apply();
   }
 
+  /** Sets how many calls may be in flight at once, from the next start on (FenX caps them per tenant too). */
+  setMaxConcurrency(maxConcurrency: number): void {
+    if (!(maxConcurrency >= 1)) throw new RangeError(`maxConcurrency must be >= 1, got ${maxConcurrency}`);
+    this.bottleneck.updateSettings({ maxConcurrent: Math.floor(maxConcurrency) });
+  }
+
   /** Brings Bottleneck's spacing and the start window to the rate in force. */
   private apply(): void {
     const rate = this.ratePerSecond;
