@@ -14,12 +14,14 @@ describe('journey-extractor killed mid-batch', () => {
     await h?.stop();
   });
 
-  it('SIGKILL then restart: nothing missing; events processed twice are counted and at most one batch', async () => {
+  it('SIGKILL then restart: nothing missing; events processed twice are counted and at most the read-ahead window', async () => {
     await h.step(800);
     await h.faults({ latencyMs: 40 });
     const fed = await h.feedEvents();
     const env = {
       EXTRACTOR_BATCH_SIZE: String(BATCH),
+      // The read-ahead window of backlog-wide coalescing: events read and not yet committed.
+      EXTRACTOR_PENDING_MAX_EVENTS: String(BATCH),
       FENX_MAX_CONCURRENCY: '4',
       EXTRACTOR_FETCH_CONCURRENCY: '4',
     };
@@ -54,8 +56,8 @@ describe('journey-extractor killed mid-batch', () => {
       throw new Error(`${e.message}: ${last.slice(0, 5).join('; ')} (${last.length})`);
     });
 
-    // A notification in the sources of two snapshots was processed twice: only the chunk that was
-    // written but not committed when the process died can be.
+    // A notification in the sources of two snapshots was processed twice: only events read and
+    // not committed when the process died can be (at most the read-ahead window).
     const seen = new Map<string, number>();
     for (const d of await h.details())
       for (const e of d.detail.sourceEvents)

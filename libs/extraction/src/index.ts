@@ -4,6 +4,8 @@ export * from './lib/requeue';
 export * from './lib/extraction-metrics';
 export * from './lib/extraction-pipeline';
 export * from './lib/coalescing-ledger';
+export * from './lib/coalescing-consumer';
+export * from './lib/tenant-budget';
 export * from './lib/extractor';
 export * from './lib/extractor-settings';
 export * from './lib/state-store';

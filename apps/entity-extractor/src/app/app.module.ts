@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { EXTRACTION_SPEC, ExtractionMetrics, ExtractionModule } from '@fenx/extraction';
+import { EXTRACTION_SPEC, ExtractionMetrics, ExtractionModule, TenantBudget } from '@fenx/extraction';
 import { FenxClientModule } from '@fenx/fenx-client';
 import { TOPICS } from '@fenx/kafka';
 import { kafkaLogsThroughPino, LoggingModule } from '@fenx/logging';
@@ -22,10 +22,11 @@ export class AppModule {
         ScheduleModule.forRoot(),
         // Every FenX call is counted in <app>_fenx_requests_total and timed by operation.
         FenxClientModule.forRootAsync({
-          inject: [ExtractionMetrics],
-          useFactory: (metrics: ExtractionMetrics) => ({
+          inject: [ExtractionMetrics, TenantBudget],
+          useFactory: (metrics: ExtractionMetrics, budget: TenantBudget) => ({
             settings: config.fenx,
-            options: { listener: metrics.fenxListener() },
+            // This process's part of the tenant's budget (its extractor's share, split by partitions).
+            options: { listener: metrics.fenxListener(), rateLimiter: budget.limiter },
           }),
         }),
         ExtractionModule.forRoot({
@@ -35,6 +36,10 @@ export class AppModule {
           outputTopic: TOPICS.entityDetails.name,
           deadLetterTopic: TOPICS.entityExtractorDeadLetter.name,
           kafkaLogCreator: kafkaLogsThroughPino,
+          fenxBudget: {
+            ratePerSecond: config.fenx.rateLimitPerSecond,
+            maxConcurrency: config.fenx.maxConcurrency,
+          },
           providers: [
             {
               provide: ENTITY_SPEC_OPTIONS,

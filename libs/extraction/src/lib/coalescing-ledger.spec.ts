@@ -200,6 +200,19 @@ describe('CoalescingLedger', () => {
     expect(ledger.committable().get(0)).toBe(1n);
   });
 
+  it('is full when the events read and not committable reach maxUncommitted', () => {
+    const ledger = new CoalescingLedger<null>({ maxKeys: 10, maxBytes: 1000, maxUncommitted: 2 });
+    ledger.add(0, 0n, 'a', null, 1);
+    ledger.add(0, 1n, 'b', null, 1);
+    expect(ledger.full).toBe(true);
+    const takes = ledger.take(2);
+    ledger.done(takes[1]);
+    expect(ledger.full).toBe(true); // 'b' is covered, but the commit cannot pass 'a'
+    ledger.done(takes[0]);
+    expect(ledger.full).toBe(false);
+    expect(ledger.uncommitted).toBe(0);
+  });
+
   it('ignores a redelivered offset and fetches finishing after a reset', () => {
     const ledger = new CoalescingLedger<null>({ maxKeys: 10, maxBytes: 100 });
     ledger.track(0, 5n);

@@ -15,6 +15,11 @@ export interface LedgerLimits {
   maxKeys: number;
   /** Bytes of held events before `full` is true. */
   maxBytes: number;
+  /**
+   * Events read and not yet committable before `full` is true (default: no bound). Bounds what a
+   * crash makes the consumer read and fetch again, and the offsets kept for the commit rule.
+   */
+  maxUncommitted?: number;
 }
 
 interface Held<E> {
@@ -63,8 +68,19 @@ export class CoalescingLedger<E> {
   get full(): boolean {
     return (
       this.pendingKeys.size + this.inFlight.size >= this.limits.maxKeys ||
-      this.heldBytes >= this.limits.maxBytes
+      this.heldBytes >= this.limits.maxBytes ||
+      (this.limits.maxUncommitted !== undefined && this.uncommitted >= this.limits.maxUncommitted)
     );
+  }
+
+  /** Events read that the commit has not passed yet (covered or not). */
+  get uncommitted(): number {
+    let n = 0;
+    for (const track of this.partitions.values()) {
+      this.advance(track);
+      n += track.outstanding.length - track.head;
+    }
+    return n;
   }
 
   get pendingCount(): number {
@@ -167,14 +183,7 @@ export class CoalescingLedger<E> {
   committable(): Map<number, bigint> {
     const out = new Map<number, bigint>();
     for (const [partition, track] of this.partitions) {
-      while (track.head < track.outstanding.length && track.covered.has(track.outstanding[track.head])) {
-        track.covered.delete(track.outstanding[track.head]);
-        track.head++;
-      }
-      if (track.head > 1024 && track.head * 2 > track.outstanding.length) {
-        track.outstanding = track.outstanding.slice(track.head);
-        track.head = 0;
-      }
+      this.advance(track);
       out.set(
         partition,
         track.head < track.outstanding.length ? track.outstanding[track.head] : track.readUpTo,
@@ -192,6 +201,18 @@ export class CoalescingLedger<E> {
     this.inFlight.clear();
     this.partitions.clear();
     this.heldBytes = 0;
+  }
+
+  /** Moves a partition's head past its covered offsets. */
+  private advance(track: PartitionTrack): void {
+    while (track.head < track.outstanding.length && track.covered.has(track.outstanding[track.head])) {
+      track.covered.delete(track.outstanding[track.head]);
+      track.head++;
+    }
+    if (track.head > 1024 && track.head * 2 > track.outstanding.length) {
+      track.outstanding = track.outstanding.slice(track.head);
+      track.head = 0;
+    }
   }
 
   private trackOf(partition: number, offset: bigint): PartitionTrack {

@@ -319,6 +319,24 @@ export class ExtractionPipeline {
   };
 
   /**
+   * The pending-set key of a topic-1 record for backlog-wide coalescing: the aggregate id of an
+   * event the app selects; a key of its own for a record the handler will dead-letter (undecodable,
+   * no aggregate id); undefined for another domain's event (counted as consumed and skipped here).
+   */
+  readonly coalescingKeyOf = (record: ConsumedRecord): string | undefined => {
+    const decoded = decodeWebhookEvent(record.value);
+    const own = `record:${record.topic}/${record.partition}/${record.offset}`;
+    if (!decoded.ok) return own;
+    if (!this.options.spec.select(decoded.value)) {
+      this.options.metrics.eventsConsumed.inc();
+      this.options.metrics.eventsSkipped.inc({ reason: 'other_domain' });
+      return undefined;
+    }
+    const key = this.options.spec.keyOf(decoded.value);
+    return key === undefined || key === '' ? own : `key:${key}`;
+  };
+
+  /**
    * Call from `BatchListener.chunkCompleted`: the chunk's records were acknowledged and its offsets
    * committed, so its notification ids count as processed and the fetches' `onWritten` hooks run.
    */

@@ -20,6 +20,7 @@ import {
   KafkaProducer,
   KafkaSettings,
   TOPIC_MANIFEST,
+  TOPICS,
   TopicName,
 } from '@fenx/kafka';
 import { ExtractionMetrics } from './extraction-metrics';
@@ -28,6 +29,7 @@ import { Extractor } from './extractor';
 import type { ExtractorSettings } from './extractor-settings';
 import { StateStore } from './state-store';
 import { SyntheticEventWriter } from './synthetic-events';
+import { TenantBudget } from './tenant-budget';
 
 /** Provide the app's `ExtractionSpec` under this token (e.g. `{ provide: EXTRACTION_SPEC, useExisting: JourneySpec }`). */
 export const EXTRACTION_SPEC = Symbol('EXTRACTION_SPEC');
@@ -42,6 +44,11 @@ export interface ExtractionModuleOptions {
   deadLetterTopic: TopicName;
   /** Routes the Kafka client's log lines (e.g. `kafkaLogCreator(pino)`); silent by default. */
   kafkaLogCreator?: KafkaLogCreator;
+  /**
+   * The pipeline's FenX budget (FENX_RATE_LIMIT_PER_SECOND, FENX_MAX_CONCURRENCY): `TenantBudget` takes
+   * this process's part of it; give its `limiter` to the app's FenX client.
+   */
+  fenxBudget: { ratePerSecond: number; maxConcurrency: number };
 }
 
 export interface ExtractionModuleDefinition extends ExtractionModuleOptions {
@@ -181,10 +188,27 @@ export class ExtractionModule {
             }),
         },
         {
+          provide: TenantBudget,
+          useFactory: () =>
+            new TenantBudget({
+              ratePerSecond: options.fenxBudget.ratePerSecond,
+              maxConcurrency: options.fenxBudget.maxConcurrency,
+              share: options.settings.rateShare,
+              partitions: TOPICS.webhookEvents.partitions,
+              logger: nestExtractionLogger('TenantBudget'),
+            }),
+        },
+        {
           provide: Extractor,
-          inject: [ExtractionKafka, ExtractionPipeline, ExtractionMetrics],
-          useFactory: (k: ExtractionKafka, pipeline: ExtractionPipeline, metrics: ExtractionMetrics) =>
+          inject: [ExtractionKafka, ExtractionPipeline, ExtractionMetrics, TenantBudget],
+          useFactory: (
+            k: ExtractionKafka,
+            pipeline: ExtractionPipeline,
+            metrics: ExtractionMetrics,
+            budget: TenantBudget,
+          ) =>
             new Extractor({
+              onAssignment: (partitions) => budget.assigned(partitions.length),
               kafka: k.kafka,
               producer: k.producer,
               groupId: options.settings.groupId,
@@ -193,6 +217,7 @@ export class ExtractionModule {
               metrics,
               logger: nestExtractionLogger('Extractor'),
               chunkSize: options.settings.batchSize,
+              coalescing: options.settings.coalescing,
               maxRetryDepth: options.settings.maxRetryDepth,
               retryBackoff: options.settings.retryBackoff,
               partitionsConsumedConcurrently: options.settings.partitionsConcurrently,
@@ -226,6 +251,7 @@ export class ExtractionModule {
         Extractor,
         StateStore,
         SyntheticEventWriter,
+        TenantBudget,
       ],
     };
   }

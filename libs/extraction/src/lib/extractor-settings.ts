@@ -1,5 +1,17 @@
-import { EnvNumber } from '@fenx/config';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
+import { EnvBoolean, EnvNumber } from '@fenx/config';
+import { parseRateShares } from './tenant-budget';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  Matches,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+} from 'class-validator';
 
 /** `continuous` (service), `once` (drain and exit) or the name of a one-off job of the app. */
 export const EXTRACTOR_MODES = ['continuous', 'once', 'safety-net', 'reconciliation', 'backfill'] as const;
@@ -28,6 +40,64 @@ export class ExtractorEnv {
   @Max(1000)
   @EnvNumber()
   EXTRACTOR_FETCH_CONCURRENCY = 10;
+
+  /**
+   * Backlog-wide coalescing: read topic 1 ahead of the API into a bounded pending set by aggregate
+   * and fetch each aggregate once, whatever the order of the backlog. False: chunks of
+   * EXTRACTOR_BATCH_SIZE consecutive records, each aggregate fetched once per chunk.
+   */
+  @IsBoolean()
+  @EnvBoolean()
+  EXTRACTOR_COALESCE = true;
+
+  /** Aggregates held (pending or being fetched) before reading pauses. */
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  @EnvNumber()
+  EXTRACTOR_PENDING_MAX_KEYS = 50000;
+
+  /** Bytes of held topic-1 events before reading pauses. */
+  @IsInt()
+  @Min(1024)
+  @EnvNumber()
+  EXTRACTOR_PENDING_MAX_BYTES = 128 * 1024 * 1024;
+
+  /**
+   * Topic-1 events read ahead and not yet committed before reading pauses: at most these are read
+   * (and their aggregates fetched) again after a crash.
+   */
+  @IsInt()
+  @Min(1)
+  @EnvNumber()
+  EXTRACTOR_PENDING_MAX_EVENTS = 200000;
+
+  /** Aggregates handed to one fetch round (one produce); EXTRACTOR_FETCH_CONCURRENCY when unset. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  @EnvNumber()
+  EXTRACTOR_KEYS_PER_CHUNK?: number;
+
+  /** Fetch rounds in flight at once. */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  @EnvNumber()
+  EXTRACTOR_CHUNKS_IN_FLIGHT = 4;
+
+  /**
+   * Every extractor's share of the pipeline's FenX budget (FENX_RATE_LIMIT_PER_SECOND),
+   * `journey-extractor=0.6,entity-extractor=0.4`, adding up to 1: give every extractor the same value.
+   * Unset: this extractor takes the whole budget. Replicas split their extractor's share by partitions.
+   */
+  @IsOptional()
+  @Matches(/^\s*[A-Za-z0-9._-]+=[0-9.]+(\s*,\s*[A-Za-z0-9._-]+=[0-9.]+)*\s*$/, {
+    message:
+      'EXTRACTOR_RATE_SHARES must be <app>=<share>,… (e.g. journey-extractor=0.6,entity-extractor=0.4)',
+  })
+  EXTRACTOR_RATE_SHARES?: string;
 
   /** Divide-and-retry levels before an event is dead-lettered. */
   @IsInt()
@@ -128,6 +198,16 @@ export interface ExtractorSettings {
   groupId: string;
   batchSize: number;
   fetchConcurrency: number;
+  /** Unset: no coalescing across chunks. */
+  coalescing?: {
+    maxKeys: number;
+    maxBytes: number;
+    maxUncommitted: number;
+    keysPerChunk: number;
+    chunksInFlight: number;
+  };
+  /** This extractor's share of the pipeline's FenX budget (`EXTRACTOR_RATE_SHARES`; 1 when unset). */
+  rateShare: number;
   maxRetryDepth: number;
   retryBackoff: { initialMs: number; maxMs: number };
   recentIds: number;
@@ -142,12 +222,31 @@ export interface ExtractorSettings {
   pushgatewayUrl?: string;
 }
 
+/** This app's share in `EXTRACTOR_RATE_SHARES` (1 when unset); a clear error when it is wrong. */
+function rateShareOf(env: ExtractorEnv, app: string): number {
+  if (env.EXTRACTOR_RATE_SHARES === undefined || env.EXTRACTOR_RATE_SHARES.trim() === '') return 1;
+  const share = parseRateShares(env.EXTRACTOR_RATE_SHARES).get(app);
+  if (share === undefined)
+    throw new RangeError(`EXTRACTOR_RATE_SHARES names no share for ${app}: ${env.EXTRACTOR_RATE_SHARES}`);
+  return share;
+}
+
 export function extractorSettingsFrom(env: ExtractorEnv, app: string): ExtractorSettings {
   return {
+    rateShare: rateShareOf(env, app),
     mode: env.EXTRACTOR_MODE,
     groupId: env.EXTRACTOR_GROUP_ID ?? app,
     batchSize: env.EXTRACTOR_BATCH_SIZE,
     fetchConcurrency: env.EXTRACTOR_FETCH_CONCURRENCY,
+    coalescing: env.EXTRACTOR_COALESCE
+      ? {
+          maxKeys: env.EXTRACTOR_PENDING_MAX_KEYS,
+          maxBytes: env.EXTRACTOR_PENDING_MAX_BYTES,
+          maxUncommitted: env.EXTRACTOR_PENDING_MAX_EVENTS,
+          keysPerChunk: env.EXTRACTOR_KEYS_PER_CHUNK ?? env.EXTRACTOR_FETCH_CONCURRENCY,
+          chunksInFlight: env.EXTRACTOR_CHUNKS_IN_FLIGHT,
+        }
+      : undefined,
     maxRetryDepth: env.EXTRACTOR_MAX_RETRY_DEPTH,
     retryBackoff: { initialMs: env.EXTRACTOR_RETRY_BACKOFF_MS, maxMs: env.EXTRACTOR_RETRY_BACKOFF_MAX_MS },
     recentIds: env.EXTRACTOR_RECENT_IDS,

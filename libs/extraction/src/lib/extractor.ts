@@ -7,6 +7,7 @@ import {
   TopicName,
   TOPICS,
 } from '@fenx/kafka';
+import { CoalescingConsumer, CoalescingSettings } from './coalescing-consumer';
 import type { ExtractionMetrics } from './extraction-metrics';
 import { deadLetterReasonLabel, ExtractionLogger, ExtractionPipeline } from './extraction-pipeline';
 
@@ -31,6 +32,13 @@ export interface ExtractorOptions {
   maxBytesPerPartition?: number;
   maxBytes?: number;
   random?: () => number;
+  /**
+   * Backlog-wide coalescing (`CoalescingConsumer`): read ahead into a bounded pending set and fetch
+   * each key once across the backlog. Unset: chunks of `chunkSize` consecutive records.
+   */
+  coalescing?: CoalescingSettings;
+  /** After every join of the consumer group (coalescing mode), with this process's partitions. */
+  onAssignment?: (partitions: number[]) => void;
 }
 
 export type ExtractorState = 'idle' | 'running' | 'stopped' | 'failed';
@@ -44,7 +52,7 @@ const silent: ExtractionLogger = { log: () => undefined, warn: () => undefined, 
  * the same code path.
  */
 export class Extractor {
-  private consumer?: BatchConsumer;
+  private consumer?: BatchConsumer | CoalescingConsumer;
   private currentState: ExtractorState = 'idle';
   private readonly lag = new Map<number, number>();
   private readonly logger: ExtractionLogger;
@@ -98,7 +106,7 @@ export class Extractor {
     if (this.currentState === 'running') this.currentState = 'stopped';
   }
 
-  private newConsumer(): BatchConsumer {
+  private newConsumer(): BatchConsumer | CoalescingConsumer {
     if (this.consumer) throw new Error('the extractor is already running');
     const { metrics, pipeline } = this.options;
     const listener: BatchListener = {
@@ -128,6 +136,27 @@ export class Extractor {
         );
       },
     };
+    if (this.options.coalescing) {
+      this.consumer = new CoalescingConsumer({
+        kafka: this.options.kafka,
+        producer: this.options.producer,
+        groupId: this.options.groupId,
+        topic: this.options.sourceTopic ?? TOPICS.webhookEvents.name,
+        deadLetterTopic: this.options.deadLetterTopic,
+        handler: pipeline.handle,
+        keyOf: pipeline.coalescingKeyOf,
+        listener,
+        assigned: this.options.onAssignment,
+        coalescing: this.options.coalescing,
+        maxRetryDepth: this.options.maxRetryDepth,
+        retryBackoff: this.options.retryBackoff,
+        sessionTimeoutMs: this.options.sessionTimeoutMs,
+        maxBytesPerPartition: this.options.maxBytesPerPartition,
+        maxBytes: this.options.maxBytes,
+        random: this.options.random,
+      });
+      return this.consumer;
+    }
     this.consumer = new BatchConsumer({
       kafka: this.options.kafka,
       producer: this.options.producer,
