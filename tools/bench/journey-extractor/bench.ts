@@ -36,6 +36,7 @@ interface Options {
   fetchBytes: number;
   produceBatch: number;
   seed: number;
+  coalesce: 'true' | 'false';
 }
 
 function shuffle<T>(items: T[], random: () => number): T[] {
@@ -129,6 +130,7 @@ async function main(o: Options): Promise<void> {
         ...broker.env(),
         EXTRACTOR_MODE: 'once',
         EXTRACTOR_BATCH_SIZE: String(o.batch),
+        EXTRACTOR_COALESCE: o.coalesce,
         EXTRACTOR_FETCH_CONCURRENCY: String(o.concurrency),
         EXTRACTOR_PARTITIONS_CONCURRENTLY: String(o.partitions),
         EXTRACTOR_FETCH_MAX_BYTES_PER_PARTITION: String(o.fetchBytes),
@@ -196,6 +198,7 @@ async function main(o: Options): Promise<void> {
       rateLimitPerSecond: o.rate,
       latencyMs: o.latency,
       batchSize: o.batch,
+      coalesce: o.coalesce === 'true',
       drainSeconds: Number(seconds.toFixed(1)),
       floorSeconds: floor,
       overFloorPercent: Number((((seconds - floor) / floor) * 100).toFixed(1)),
@@ -244,5 +247,10 @@ const program = new Command('journey-extractor-bench')
   )
   .option('--produce-batch <n>', 'events per produce call while the backlog is written', count(1), 6000)
   .option('--seed <n>', 'shuffle seed', integer(), 1)
+  .addOption(
+    new Option('--coalesce <b>', 'EXTRACTOR_COALESCE: backlog-wide coalescing, or chunks of --batch records')
+      .choices(['true', 'false'])
+      .default('true'),
+  )
   .action((o: Options) => main(o));
 runMain(program);
