@@ -1,22 +1,29 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workspaceRoot } from '@nx/devkit';
+import { createKafka, readTopic, TOPICS, withoutNamespace } from '@fenx/kafka';
+import { sharedKafka } from '@fenx/kafka/testing';
 
 /** The built lake-sink's command line (nx build lake-sink), as an operator runs it. */
-function lakeSink(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+function lakeSinkWith(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [join(workspaceRoot, 'dist', 'apps', 'lake-sink', 'main.js'), ...args],
       // No Kafka and no lake target: commands that need neither must not touch them.
-      { env: { PATH: process.env['PATH'] ?? '' }, timeout: 60000 },
+      { env: { PATH: process.env['PATH'] ?? '', ...env }, timeout: 120000 },
       (error, stdout, stderr) =>
         resolve({ code: error ? Number(error.code ?? 1) : 0, out: stdout, err: stderr }),
     );
   });
 }
+
+const lakeSink = (...args: string[]) => lakeSinkWith({}, ...args);
 
 const ROWS = `SELECT * FROM (VALUES ('2026-11-02', 'IE', 3, 1), ('2026-11-09', 'IE', 5, 2), ('2026-11-09', '北京', 2, 2))
   t(week, country, started, completed)`;
@@ -106,5 +113,65 @@ describe('lake-sink command line', () => {
     expect(none.code).toBe(1);
     expect(none.err).toBe(`lake-sink: no rows: no chart written to ${empty}\n`);
     expect(existsSync(empty)).toBe(false);
+  });
+
+  it('replays a period of the lake into a topic, its progress as JSON lines when not a TTY', async () => {
+    const broker = await sharedKafka();
+    try {
+      const topic = TOPICS.journeyDetails.name;
+      const into = TOPICS.lakeSinkDeadLetter.name;
+      const bare = withoutNamespace(topic);
+      const dir = join(lake, 'replay', `topic=${bare}`, 'dt=2026-11-23', 'hour=06');
+      mkdirSync(dir, { recursive: true });
+      const lines = Array.from({ length: 120 }, (_, i) =>
+        JSON.stringify({
+          topic: bare,
+          partition: 0,
+          offset: String(i),
+          timestamp: new Date(Date.parse('2026-11-23T06:00:00Z') + i * 1000).toISOString(),
+          key: `j-${i % 9}`,
+          headers: {},
+          value: { seq: i },
+        }),
+      );
+      writeFileSync(join(dir, `${bare}+0+0.ndjson`), `${lines.join('\n')}\n`);
+      const run = await lakeSinkWith(
+        {
+          ...broker.env(),
+          KAFKA_NAMESPACE: process.env['KAFKA_NAMESPACE'] ?? '',
+          LAKE_SINK_TARGET: join(lake, 'replay'),
+        },
+        'replay',
+        '--topic',
+        topic,
+        '--from',
+        '2026-11-23T06:00:00Z',
+        '--to',
+        '2026-11-23T06:01:00Z',
+        '--into',
+        into,
+      );
+      if (run.code !== 0) throw new Error(run.err);
+      expect(run.out).toBe(
+        `replayed 60 records of ${topic} [2026-11-23T06:00:00.000Z, 2026-11-23T06:01:00.000Z) into ${into}\n`,
+      );
+      const progress = run.err
+        .split('\n')
+        .filter((l) => l.startsWith('{"@timestamp"'))
+        .map(
+          (l) =>
+            JSON.parse(l) as { message: string; progress: { done: number; finished: boolean; unit: string } },
+        );
+      expect(progress.length).toBeGreaterThanOrEqual(2);
+      expect(progress[0].progress).toMatchObject({ done: 0, finished: false, unit: 'records' });
+      expect(progress.at(-1)?.progress).toMatchObject({ done: 60, finished: true });
+      expect(progress.at(-1)?.message).toMatch(
+        new RegExp(`^lake replay ${topic.replace(/\./g, '\\.')}: 60 records, .*, done$`),
+      );
+      const kafka = createKafka(broker.settings(), { logCreator: () => () => undefined });
+      expect(await readTopic(kafka, into)).toHaveLength(60);
+    } finally {
+      await broker.stop();
+    }
   });
 });
