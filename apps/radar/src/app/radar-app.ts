@@ -43,11 +43,17 @@ export async function createRadarApp(config: RadarConfig): Promise<INestApplicat
     app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
       bufferLogs: true,
       bodyParser: false,
+      // A module that fails to start is an error thrown to the caller (main exits 1 naming it), not
+      // Nest's process.exit from inside.
+      abortOnError: false,
     });
   } else {
     const express = await NestFactory.create<NestExpressApplication>(module, {
       bufferLogs: true,
       bodyParser: false,
+      // A module that fails to start is an error thrown to the caller (main exits 1 naming it), not
+      // Nest's process.exit from inside.
+      abortOnError: false,
     });
     express.disable('x-powered-by');
     express.set('trust proxy', trustProxy);
