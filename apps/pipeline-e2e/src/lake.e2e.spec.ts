@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FenxClient, fenxClientSettings } from '@fenx/fenx-client';
 import { applyAcls, createKafka, PIPELINE_APPS, pipelineAcls, TOPIC_MANIFEST } from '@fenx/kafka';
 import { KafkaCluster, sharedKafka, TestKafka } from '@fenx/kafka/testing';
-import { LakeSql } from '@fenx/lake-sql';
+import { LakeSql, REJECTED_PREFIX } from '@fenx/lake-sql';
 import {
   AppProcess,
   freePort,
@@ -158,6 +158,8 @@ describe.each(MODES)(
         { timeoutMs: 240000, intervalMs: 3000, what: 'the lake views to equal the ground truth' },
       ).catch(() => undefined);
       expect(problems).toEqual([]);
+      // Every record the pipeline wrote is JSON of its topic's schema: nothing went to _rejected/.
+      expect(existsSync(join(lakeDir, REJECTED_PREFIX))).toBe(false);
 
       // The audit trail: every task start and completion FenX shows, at FenX's time, and nothing else.
       const fenx = new FenxClient(

@@ -11,7 +11,7 @@ import { linesBetween } from './replay';
 const rec = (
   offset: number,
   at: string,
-  value: string | Buffer | null = `{"n":${offset}}`,
+  value: string | Buffer | null = `{"schema":"fenx.journey-detail.v1","n":${offset}}`,
 ): ConsumedRecord => ({
   topic: 'fenx.journey.details.v1',
   partition: 3,
@@ -43,10 +43,45 @@ describe('lake files', () => {
     expect(pathHour('elsewhere/file.ndjson')).toBeUndefined();
   });
 
+  it('puts a record that is not JSON, or of another schema, under _rejected/ with the reason; a dead letter is kept as it is', () => {
+    const files = chunkFiles([
+      rec(20, '2026-11-23T05:01:00Z'),
+      rec(21, '2026-11-23T05:02:00Z', Buffer.from([0xff, 0x00])),
+      rec(22, '2026-11-23T05:03:00Z', '{"schema":"fenx.journey-detail.v2"}'),
+      rec(23, '2026-11-23T05:04:00Z', '[1,2]'),
+      rec(24, '2026-11-23T05:05:00Z', null),
+    ]);
+    expect(files.map((f) => [f.path, f.rejected, f.lines.map((l) => [l.offset, l.rejected])])).toEqual([
+      [
+        'topic=fenx.journey.details.v1/dt=2026-11-23/hour=05/fenx.journey.details.v1+3+20.ndjson',
+        false,
+        [
+          ['20', undefined],
+          ['24', undefined],
+        ],
+      ],
+      [
+        '_rejected/topic=fenx.journey.details.v1/dt=2026-11-23/hour=05/fenx.journey.details.v1+3+21.ndjson',
+        true,
+        [
+          ['21', 'not-json'],
+          ['22', 'unknown-schema'],
+          ['23', 'unknown-schema'],
+        ],
+      ],
+    ]);
+    expect(files[1].lines[0].valueBase64).toBe(Buffer.from([0xff, 0x00]).toString('base64'));
+    const dead = {
+      ...rec(7, '2026-11-23T05:01:00Z', 'not json'),
+      topic: 'fenx.journey-extractor.dead-letter.v1',
+    };
+    expect(chunkFiles([dead]).map((f) => [f.rejected, f.path.startsWith('topic=')])).toEqual([[false, true]]);
+  });
+
   it('keeps JSON values as JSON and any other value byte for byte', () => {
     const json = lakeLine(rec(1, '2026-11-23T05:00:00Z'));
-    expect(json.value).toEqual({ n: 1 });
-    expect(lineValue(json)?.toString()).toBe('{"n":1}');
+    expect(json.value).toEqual({ schema: 'fenx.journey-detail.v1', n: 1 });
+    expect(lineValue(json)?.toString()).toBe('{"schema":"fenx.journey-detail.v1","n":1}');
     const binary = lakeLine(rec(2, '2026-11-23T05:00:00Z', Buffer.from([0xff, 0x00, 0x7b])));
     expect(binary.value).toBeNull();
     expect(lineValue(binary)).toEqual(Buffer.from([0xff, 0x00, 0x7b]));
@@ -122,7 +157,11 @@ describe('lake files', () => {
       ))
         got.push(l);
       expect(got).toEqual([
-        expect.objectContaining({ partition: 3, offset: '5', value: { n: 5 } }),
+        expect.objectContaining({
+          partition: 3,
+          offset: '5',
+          value: { schema: 'fenx.journey-detail.v1', n: 5 },
+        }),
         {
           topic: 'fenx.journey.details.v1',
           partition: 4,

@@ -1,5 +1,12 @@
-import type { ConsumedRecord } from '@fenx/kafka';
-import { type LakeLine, lakeFileName, parseLakePath, partitionDir } from '@fenx/lake-sql';
+import { type ConsumedRecord, withoutNamespace } from '@fenx/kafka';
+import {
+  LAKE_SCHEMAS,
+  type LakeLine,
+  lakeFileName,
+  parseLakePath,
+  partitionDir,
+  REJECTED_PREFIX,
+} from '@fenx/lake-sql';
 
 export type { LakeLine } from '@fenx/lake-sql';
 export { partitionDir } from '@fenx/lake-sql';
@@ -36,20 +43,42 @@ export function fileName(first: LakeLine): string {
 }
 
 /**
- * The files of a chunk (records of one partition, in offset order): one per hour the records fall in,
- * each named by its first record. Writing the same chunk again (after a crash before the commit)
- * writes the same names with the same or more records: files are replaced, never duplicated.
+ * Why a record of a topic with an envelope schema (LAKE_SCHEMAS) is not kept in the lake proper: a
+ * value that is not JSON, or JSON of another schema. A null value (a tombstone) is kept.
  */
-export function chunkFiles(records: readonly ConsumedRecord[]): { path: string; lines: LakeLine[] }[] {
-  const byDir = new Map<string, LakeLine[]>();
+export function rejection(line: LakeLine): string | undefined {
+  const expected = LAKE_SCHEMAS[withoutNamespace(line.topic)];
+  if (!expected) return undefined;
+  if (line.valueBase64 !== undefined) return 'not-json';
+  if (line.value === null) return undefined;
+  const schema = (line.value as { schema?: unknown }).schema;
+  return typeof line.value === 'object' && schema === expected ? undefined : 'unknown-schema';
+}
+
+/**
+ * The files of a chunk (records of one partition, in offset order): one per hour the records fall in,
+ * each named by its first record, and the same under `_rejected/` for the records rejected (with the
+ * reason). Writing the same chunk again (after a crash before the commit) writes the same names with
+ * the same or more records: files are replaced, never duplicated.
+ */
+export function chunkFiles(
+  records: readonly ConsumedRecord[],
+): { path: string; lines: LakeLine[]; rejected: boolean }[] {
+  const byDir = new Map<string, { lines: LakeLine[]; rejected: boolean }>();
   for (const r of records) {
     const line = lakeLine(r);
-    const dir = partitionDir(line.topic, line.timestamp);
-    const lines = byDir.get(dir) ?? [];
-    lines.push(line);
-    byDir.set(dir, lines);
+    const reason = rejection(line);
+    if (reason) line.rejected = reason;
+    const dir = `${reason ? `${REJECTED_PREFIX}/` : ''}${partitionDir(line.topic, line.timestamp)}`;
+    const group = byDir.get(dir) ?? { lines: [], rejected: !!reason };
+    group.lines.push(line);
+    byDir.set(dir, group);
   }
-  return [...byDir.values()].map((lines) => ({ path: fileName(lines[0]), lines }));
+  return [...byDir.values()].map(({ lines, rejected }) => ({
+    path: `${rejected ? `${REJECTED_PREFIX}/` : ''}${fileName(lines[0])}`,
+    lines,
+    rejected,
+  }));
 }
 
 export function ndjson(lines: readonly LakeLine[]): Buffer {

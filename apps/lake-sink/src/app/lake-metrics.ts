@@ -10,6 +10,7 @@ import type { Counter, Gauge, Histogram } from 'prom-client';
 
 const M = {
   records: 'lake_sink_records_written_total',
+  rejected: 'lake_sink_records_rejected_total',
   files: 'lake_sink_files_committed_total',
   duration: 'lake_sink_file_commit_duration_seconds',
   lag: 'lake_sink_consumer_lag_records',
@@ -18,6 +19,11 @@ const M = {
 
 export const LAKE_METRIC_PROVIDERS: Provider[] = [
   makeCounterProvider({ name: M.records, help: 'Records in committed files', labelNames: ['topic'] }),
+  makeCounterProvider({
+    name: M.rejected,
+    help: 'Records written to _rejected/ instead: a value not JSON, or of another schema',
+    labelNames: ['topic', 'reason'],
+  }),
   makeCounterProvider({ name: M.files, help: 'Files put in place', labelNames: ['topic'] }),
   makeHistogramProvider({
     name: M.duration,
@@ -34,6 +40,7 @@ export class LakeMetrics {
 
   constructor(
     @InjectMetric(M.records) readonly records: Counter<'topic'>,
+    @InjectMetric(M.rejected) readonly rejected: Counter<'topic' | 'reason'>,
     @InjectMetric(M.files) readonly files: Counter<'topic'>,
     @InjectMetric(M.duration) readonly duration: Histogram,
     @InjectMetric(M.lag) private readonly lag: Gauge,

@@ -13,6 +13,7 @@ import {
 } from '@fenx/kafka';
 import { sharedKafka, TestKafka } from '@fenx/kafka/testing';
 import { AppProcess, freePort, waitFor } from '@fenx/testing';
+import { LAKE_SCHEMAS } from '@fenx/lake-sql';
 import S3rver from 's3rver';
 import { LakeLine, pathHour } from './lake-files';
 import { LakeStore, LocalStore, S3Store } from './lake-store';
@@ -60,7 +61,11 @@ describe('lake-sink against Apache Kafka', () => {
   const produce = async (n: number, timestamp: number, topic: TopicName = T) => {
     const records: OutgoingRecord[] = Array.from({ length: n }, (_, i) => ({
       key: `j-${(produced + i) % 37}`,
-      value: JSON.stringify({ seq: produced + i, journeyId: `j-${(produced + i) % 37}` }),
+      value: JSON.stringify({
+        schema: LAKE_SCHEMAS[withoutNamespace(topic)],
+        seq: produced + i,
+        journeyId: `j-${(produced + i) % 37}`,
+      }),
       headers: { 'fenx-schema': 'test' },
       timestamp: String(timestamp + i),
     }));
@@ -192,7 +197,7 @@ describe('lake-sink against Apache Kafka', () => {
         await producer.emit(topic, [
           {
             key: keys[i % keys.length],
-            value: JSON.stringify({ seq: i }),
+            value: JSON.stringify({ schema: LAKE_SCHEMAS[withoutNamespace(topic)], seq: i }),
             timestamp: String(hour + i * 1000),
           },
         ]);

@@ -59,7 +59,18 @@ export class LakeSinkService implements OnApplicationBootstrap, OnApplicationShu
       );
     }
     const topic = records[0].topic;
-    this.metrics.records.inc({ topic }, records.length);
+    let rejected = 0;
+    for (const f of files)
+      for (const l of f.rejected ? f.lines : []) {
+        rejected += 1;
+        this.metrics.rejected.inc({ topic, reason: l.rejected ?? 'unknown' });
+      }
+    if (rejected > 0)
+      this.logger.warn(
+        { topic, partition: records[0].partition, rejected },
+        'records rejected into _rejected/ (a value not JSON, or of another schema)',
+      );
+    this.metrics.records.inc({ topic }, records.length - rejected);
     this.metrics.files.inc({ topic }, files.length);
     this.metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
   }

@@ -1,4 +1,10 @@
-import { TOPICS, withoutNamespace } from '@fenx/kafka';
+import {
+  ENTITY_DETAIL_SCHEMA,
+  JOURNEY_DETAIL_SCHEMA,
+  TOPICS,
+  WEBHOOK_EVENT_SCHEMA,
+  withoutNamespace,
+} from '@fenx/kafka';
 
 /**
  * The lake's layout: the one description that lake-sink writes by and lake-sql (and the BigQuery
@@ -24,6 +30,23 @@ export const LAKE_SOURCES = {
   entity_detail_records: LAKE_TOPICS.entityDetails,
   webhook_event_records: LAKE_TOPICS.webhookEvents,
 } as const;
+
+/**
+ * The envelope schema each record of a topic carries (`schema`): a record of these topics whose value
+ * is not JSON, or JSON of another schema, goes to the `_rejected/` area instead (lake-sink). The
+ * dead-letter topics hold whatever failed, so every record of them is kept as it is.
+ */
+export const LAKE_SCHEMAS: Readonly<Record<string, string>> = {
+  [LAKE_TOPICS.journeyDetails]: JOURNEY_DETAIL_SCHEMA,
+  [LAKE_TOPICS.entityDetails]: ENTITY_DETAIL_SCHEMA,
+  [LAKE_TOPICS.webhookEvents]: WEBHOOK_EVENT_SCHEMA,
+};
+
+/**
+ * Where rejected records go: `_rejected/topic=<t>/dt=…/hour=…/<t>+<partition>+<first offset>.ndjson`,
+ * lake-sink lines with the reason (`rejected`). Outside the views' and replay's globs.
+ */
+export const REJECTED_PREFIX = '_rejected';
 
 export type LakeWriter = 'lake-sink' | 'connect';
 
@@ -155,6 +178,8 @@ export interface LakeLine {
   value: unknown;
   /** The value as base64 when it is not JSON (kept byte for byte for replay). */
   valueBase64?: string;
+  /** In `_rejected/` only: why the record is not in the lake proper (`not-json`, `unknown-schema`). */
+  rejected?: string;
 }
 
 /** One line of a Connect file (`CONNECT_LAYOUT`): its coordinates other than the offset are in the path. */
