@@ -210,13 +210,18 @@ describe('lake-sink against Apache Kafka', () => {
         await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - at))));
       }
       app = await (restarted as Promise<AppProcess>);
+      let seen = 0;
       const got = await waitFor(
         async () => {
           const l = await lines(store, topic);
+          seen = l.length;
           return l.length >= events ? l : undefined;
         },
-        { timeoutMs: 60000, what: 'the trickle in the lake' },
-      );
+        // A restarted member waits out the killed one's session before it gets the partitions.
+        { timeoutMs: 150000, what: 'the trickle in the lake' },
+      ).catch((e: Error) => {
+        throw new Error(`${e.message} (${seen} of ${events} lines there)`);
+      });
       const elapsed = Date.now() - started;
       const seqs = got.map((g) => (g.line.value as { seq: number }).seq).sort((a, b) => a - b);
       expect(seqs).toEqual(Array.from({ length: events }, (_, i) => i));

@@ -10,7 +10,7 @@ import {
   TOPICS,
   WebhookEvent,
 } from '@fenx/kafka';
-import { KafkaCluster } from '@fenx/kafka/testing';
+import { KafkaCluster, sharedKafka, TestKafka } from '@fenx/kafka/testing';
 import { metricValue, waitFor } from '@fenx/testing';
 import { register } from 'prom-client';
 import { randomUUID } from 'node:crypto';
@@ -293,18 +293,25 @@ describe.each(HTTP_PLATFORMS)('radar on %s against Apache Kafka', (platform) => 
     expect(answered.filter((a) => a.status === 200 && !stored.has(a.body))).toEqual([]);
   }, 120000);
 
-  // Last in this suite: it replaces the app above by one on two ports with short HTTP limits.
+  // Last in this suite: it replaces the app above by one on two ports with short HTTP limits, on the
+  // run's shared cluster (the faults above leave this suite's own cluster recovering for a while).
   describe('HTTP limits and the internal port', () => {
     let publicUrl: string;
     let internalUrl: string;
     let publicPort: number;
+    let healthy: TestKafka;
     const REQUEST_TIMEOUT_MS = 2000;
+
+    afterAll(async () => {
+      await healthy?.stop();
+    });
 
     beforeAll(async () => {
       await app.close();
       register.clear();
+      healthy = await sharedKafka();
       const config = loadRadarConfig({
-        ...broker.env(),
+        ...healthy.env(),
         RADAR_WEBHOOK_SECRETS: CURRENT,
         RADAR_HTTP_PLATFORM: platform,
         FENX_TENANT_ID: TENANT,
@@ -319,7 +326,7 @@ describe.each(HTTP_PLATFORMS)('radar on %s against Apache Kafka', (platform) => 
       publicPort = (app.getHttpServer().address() as AddressInfo).port;
       publicUrl = `http://127.0.0.1:${publicPort}`;
       internalUrl = `http://127.0.0.1:${internalPort}`;
-    }, 60000);
+    }, 180000);
 
     /**
      * Sends a request's head announcing `length` body bytes, then one byte every `everyMs` until the
