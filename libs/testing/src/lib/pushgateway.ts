@@ -13,20 +13,37 @@ export interface PushgatewayProcess {
 
 /** Starts a Pushgateway for `once` runs and jobs to push to; `tools/setup.sh` installs it. */
 export async function startPushgateway(): Promise<PushgatewayProcess> {
-  const port = await freePort();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(await freePort());
+    } catch (err) {
+      // Its port taken meanwhile: another one (a gateway found there would be somebody else's).
+      if (!(err instanceof PortTakenError) || attempt >= 3) throw err;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function startOn(port: number): Promise<PushgatewayProcess> {
   const url = `http://127.0.0.1:${port}`;
   const child = spawn('prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${port}`], {
     stdio: 'ignore',
   });
-  const spawnFailed = new Promise<never>((_, reject) =>
+  const failed = new Promise<never>((_, reject) => {
     child.once('error', (e) =>
       reject(new Error(`prometheus-pushgateway did not start (${e.message}): run tools/setup.sh`)),
-    ),
-  );
+    );
+    child.once('exit', (code) =>
+      reject(new PortTakenError(`prometheus-pushgateway exited (${code}) before it was ready on ${port}`)),
+    );
+  });
+  failed.catch(() => undefined);
   await Promise.race([
     waitFor(async () => (await fetch(`${url}/-/ready`)).ok, { what: 'the Pushgateway' }),
-    spawnFailed,
+    failed,
   ]);
+  if (child.exitCode !== null) throw new PortTakenError(`prometheus-pushgateway exited on ${port}`);
   return {
     url,
     process: child,
