@@ -40,4 +40,20 @@ describe('startPushgateway', () => {
     await new Promise((resolve) => gateway.process.once('exit', resolve));
     await expect(fetch(`${gateway.url}/-/ready`)).rejects.toThrow();
   });
+
+  it('serves only under a path of its own, so no other gateway on its port passes for it', async () => {
+    const [a, b] = await Promise.all([startPushgateway(), startPushgateway()]);
+    try {
+      const root = new URL(a.url).origin;
+      expect(a.url).not.toBe(root);
+      expect((await fetch(`${root}/-/ready`)).status).toBe(404);
+      expect((await fetch(`${root}/metrics`)).status).toBe(404);
+      const other = `${root}${new URL(b.url).pathname}`;
+      expect((await fetch(`${other}/-/ready`)).status).toBe(404);
+      expect((await fetch(`${a.url}/-/ready`)).ok).toBe(true);
+    } finally {
+      a.stop();
+      b.stop();
+    }
+  });
 });

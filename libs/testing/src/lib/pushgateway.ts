@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { freePort } from './app-process';
 import { waitFor } from './wait-for';
 
@@ -17,7 +18,7 @@ export async function startPushgateway(): Promise<PushgatewayProcess> {
     try {
       return await startOn(await freePort());
     } catch (err) {
-      // Its port taken meanwhile: another one (a gateway found there would be somebody else's).
+      // Its port taken meanwhile: another one.
       if (!(err instanceof PortTakenError) || attempt >= 3) throw err;
     }
   }
@@ -25,11 +26,18 @@ export async function startPushgateway(): Promise<PushgatewayProcess> {
 
 class PortTakenError extends Error {}
 
+/**
+ * Each gateway serves under a route prefix of its own, so that a test reads only what was pushed to
+ * its gateway: another one that took the port meanwhile answers 404 there, never another run's data.
+ */
 async function startOn(port: number): Promise<PushgatewayProcess> {
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn('prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${port}`], {
-    stdio: 'ignore',
-  });
+  const prefix = `/test-${randomBytes(6).toString('hex')}`;
+  const url = `http://127.0.0.1:${port}${prefix}`;
+  const child = spawn(
+    'prometheus-pushgateway',
+    [`--web.listen-address=127.0.0.1:${port}`, `--web.route-prefix=${prefix}`],
+    { stdio: 'ignore' },
+  );
   const failed = new Promise<never>((_, reject) => {
     child.once('error', (e) =>
       reject(new Error(`prometheus-pushgateway did not start (${e.message}): run tools/setup.sh`)),
