@@ -3,4 +3,6 @@ module.exports = {
   globalSetup: require.resolve('./kafka-global-setup.cjs'),
   globalTeardown: require.resolve('./kafka-global-teardown.cjs'),
   setupFiles: [require.resolve('./kafka-namespace.cjs')],
+  // Plain CommonJS: run as it is, not through the projects' ts-jest transform.
+  transformIgnorePatterns: ['/node_modules/', '/tools/jest/'],
 };

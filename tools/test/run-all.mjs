@@ -63,12 +63,14 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 let runs = 0;
+const failures = [];
 try {
   for (const file of readdirSync(resultsDir)) {
     const r = JSON.parse(readFileSync(join(resultsDir, file), 'utf8'));
     passed += r.passed;
     failed += r.failed;
     skipped += r.skipped;
+    failures.push(...(r.failures ?? []));
     runs += 1;
   }
 } catch {
@@ -80,6 +82,7 @@ if (nxFailed && failed === 0) {
     `\nnx run-many failed (exit ${nx.status}) outside the test totals: see the log above (lint, build or a crashed run).`,
   );
 }
+if (failures.length > 0) console.log(`\nFailed:\n${failures.map((f) => `- ${f}`).join('\n')}`);
 console.log(`\n${runs} test runs, ${skipped} tests skipped`);
 // The last line, exactly `N passed, N failed`, is what CI reads.
 console.log(`${passed} passed, ${failed + (nxFailed && failed === 0 ? 1 : 0)} failed`);
