@@ -15,6 +15,7 @@ export { KafkaProbe, topicExists, topicOffsets, type PartitionOffsets } from './
 export * from './lib/kafka-producer';
 export * from './lib/batch-consumer';
 export * from './lib/read-ahead-consumer';
+export * from './lib/consumer-progress';
 export * from './lib/messages';
 export {
   readTopic,

@@ -39,6 +39,7 @@ describe('Prometheus rules (promtool)', () => {
   it('the rules cover every alert the issue asks for', () => {
     expect(rules.map((r) => r.alert).sort()).toEqual(
       [
+        'ConsumerStalled',
         'ExtractorDeadLetters',
         'ExtractorLagGrowing',
         'ExtractorNotSuccessful',

@@ -65,6 +65,16 @@ export class LakeSinkEnv {
   @EnvNumber()
   LAKE_SINK_PARTITIONS_CONCURRENTLY = 4;
 
+  /**
+   * A partition with records to write that commits no file for this long is stalled: the sink turns
+   * not ready and says so in a log line. Longer than LAKE_SINK_FLUSH_INTERVAL_MS.
+   */
+  @IsInt()
+  @Min(1000)
+  @Max(86_400_000)
+  @EnvNumber()
+  LAKE_SINK_STALL_AFTER_MS = 300000;
+
   /** Consumer group of the sink (one group per topic: `<group>.<topic>`). */
   @IsString()
   @IsNotEmpty()
@@ -104,6 +114,8 @@ export interface LakeSinkConfig {
   flushBytes: number;
   flushIntervalMs: number;
   partitionsConcurrently: number;
+  /** Lag without a commit for this long: not ready (LAKE_SINK_STALL_AFTER_MS). */
+  stallAfterMs: number;
   groupId: string;
   /** The policy's entity fields for the SQL views. */
   entityFields: EntityFields;
@@ -114,6 +126,10 @@ export interface LakeSinkConfig {
 
 export function loadLakeSinkConfig(env: Env = processEnv()): LakeSinkConfig {
   const [lake, kafka, logging] = validateEnvAll([LakeSinkEnv, KafkaEnv, LoggingEnv], env);
+  if (lake.LAKE_SINK_STALL_AFTER_MS <= lake.LAKE_SINK_FLUSH_INTERVAL_MS)
+    throw new RangeError(
+      `LAKE_SINK_STALL_AFTER_MS (${lake.LAKE_SINK_STALL_AFTER_MS}) must be longer than LAKE_SINK_FLUSH_INTERVAL_MS (${lake.LAKE_SINK_FLUSH_INTERVAL_MS}): a partition waits up to the flush interval for its next file`,
+    );
   return {
     port: lake.PORT,
     target: lake.LAKE_SINK_TARGET,
@@ -121,6 +137,7 @@ export function loadLakeSinkConfig(env: Env = processEnv()): LakeSinkConfig {
     flushBytes: lake.LAKE_SINK_FLUSH_BYTES,
     flushIntervalMs: lake.LAKE_SINK_FLUSH_INTERVAL_MS,
     partitionsConcurrently: lake.LAKE_SINK_PARTITIONS_CONCURRENTLY,
+    stallAfterMs: lake.LAKE_SINK_STALL_AFTER_MS,
     groupId: lake.LAKE_SINK_GROUP_ID,
     entityFields: {
       country: lake.LAKE_ENTITY_COUNTRY_PATH,

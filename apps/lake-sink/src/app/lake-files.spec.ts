@@ -95,6 +95,7 @@ describe('lake files', () => {
       flushRecords: 20000,
       flushBytes: 8 * 1024 * 1024,
       flushIntervalMs: 60000,
+      stallAfterMs: 300000,
       s3: { endpoint: 'http://x', region: 'us-east-1' },
     });
     expect(() => loadLakeSinkConfig({ LAKE_SINK_FLUSH_RECORDS: '0' })).toThrow(/LAKE_SINK_FLUSH_RECORDS/);
@@ -102,6 +103,11 @@ describe('lake files', () => {
       /LAKE_SINK_FLUSH_INTERVAL_MS/,
     );
     expect(loadLakeSinkConfig({ LAKE_SINK_FLUSH_BYTES: '65536' }).flushBytes).toBe(65536);
+    expect(loadLakeSinkConfig({ LAKE_SINK_STALL_AFTER_MS: '120000' }).stallAfterMs).toBe(120000);
+    expect(() => loadLakeSinkConfig({ LAKE_SINK_STALL_AFTER_MS: '10' })).toThrow(/LAKE_SINK_STALL_AFTER_MS/);
+    expect(() => loadLakeSinkConfig({ LAKE_SINK_STALL_AFTER_MS: '60000' })).toThrow(
+      /LAKE_SINK_STALL_AFTER_MS \(60000\) must be longer than LAKE_SINK_FLUSH_INTERVAL_MS \(60000\)/,
+    );
     expect(loadLakeSinkConfig({}).entityFields.country).toBe('$.properties.countryOfIncorporation.value');
     expect(
       loadLakeSinkConfig({ LAKE_ENTITY_COUNTRY_PATH: '$.properties.country.value' }).entityFields,

@@ -1,4 +1,5 @@
 import { Injectable, Provider } from '@nestjs/common';
+import type { ProgressSnapshot } from '@fenx/kafka';
 import { LATENCY_BUCKETS_SECONDS } from '@fenx/metrics';
 import {
   InjectMetric,
@@ -15,6 +16,7 @@ const M = {
   duration: 'lake_sink_file_commit_duration_seconds',
   lag: 'lake_sink_consumer_lag_records',
   last: 'lake_sink_last_commit_timestamp_seconds',
+  progress: 'lake_sink_consumer_last_progress_timestamp_seconds',
 } as const;
 
 export const LAKE_METRIC_PROVIDERS: Provider[] = [
@@ -32,6 +34,11 @@ export const LAKE_METRIC_PROVIDERS: Provider[] = [
   }),
   makeGaugeProvider({ name: M.lag, help: 'Records behind the high watermarks' }),
   makeGaugeProvider({ name: M.last, help: 'Time of the last committed file' }),
+  makeGaugeProvider({
+    name: M.progress,
+    help: 'Per topic, the last time the sink moved on: the oldest last commit of a partition with records to write, or now when none has',
+    labelNames: ['topic'],
+  }),
 ];
 
 @Injectable()
@@ -45,10 +52,13 @@ export class LakeMetrics {
     @InjectMetric(M.duration) readonly duration: Histogram,
     @InjectMetric(M.lag) private readonly lag: Gauge,
     @InjectMetric(M.last) readonly last: Gauge,
+    @InjectMetric(M.progress) private readonly progress: Gauge<'topic'>,
   ) {}
 
-  setLag(topic: string, partition: number, lag: number): void {
-    this.lags.set(`${topic}/${partition}`, lag);
+  /** A topic's lag and last progress as its consumer's progress shows them. */
+  observed(snapshot: ProgressSnapshot): void {
+    this.progress.set({ topic: snapshot.topic }, snapshot.lastProgressAt / 1000);
+    this.lags.set(snapshot.topic, snapshot.lag);
     this.lag.set([...this.lags.values()].reduce((a, b) => a + b, 0));
   }
 }

@@ -37,6 +37,11 @@ class HealthController {
           ? c.up({ target: this.sink.store.location })
           : c.down({ state: this.sink.state });
       },
+      () => {
+        const c = this.indicators.check('progress');
+        const stalled = this.sink.progress.stalled;
+        return stalled.length === 0 ? c.up() : c.down({ stalled });
+      },
     ]);
   }
 }

@@ -6,6 +6,7 @@ import {
   ensureTopics,
   KafkaClient,
   KafkaProducer,
+  ProgressWatch,
   StopConsumerError,
   TOPIC_MANIFEST,
   TOPICS,
@@ -35,6 +36,8 @@ export class LakeSinkService implements OnApplicationBootstrap, OnApplicationShu
   private readonly consumers: BatchConsumer[] = [];
   private readonly logger = new Logger('LakeSink');
   state: 'starting' | 'running' | 'failed' | 'stopped' = 'starting';
+  /** Partitions with records to write and no file committed for LAKE_SINK_STALL_AFTER_MS. */
+  readonly progress: ProgressWatch;
 
   constructor(
     @Inject(LAKE_CONFIG) private readonly config: LakeSinkConfig,
@@ -44,6 +47,16 @@ export class LakeSinkService implements OnApplicationBootstrap, OnApplicationShu
     this.kafka = createKafka(config.kafka, { logCreator: kafkaLogsThroughPino });
     // Only needed by BatchConsumer for dead letters, which the sink never makes (every record is a line).
     this.producer = new KafkaProducer(this.kafka, config.kafka);
+    this.progress = new ProgressWatch(() => this.consumers.map((c) => c.progress), {
+      stallAfterMs: config.stallAfterMs,
+      observed: (snapshot) => this.metrics.observed(snapshot),
+      stalled: (stall) =>
+        this.logger.error(
+          { ...stall, stallAfterMs: config.stallAfterMs },
+          `lake consumer stalled: ${stall.topic}/${stall.partition} has ${stall.lag} records to write and committed no file for ${Math.round(stall.forMs / 1000)} s; not ready`,
+        ),
+      recovered: (topic) => this.logger.log({ topic }, 'lake consumer moves on again; ready'),
+    });
   }
 
   private async write(records: ConsumedRecord[]): Promise<void> {
@@ -98,26 +111,31 @@ export class LakeSinkService implements OnApplicationBootstrap, OnApplicationShu
           return { outputs: [] };
         },
         listener: {
-          chunkCompleted: (r) => {
+          chunkCompleted: () => {
             this.metrics.last.set(Date.now() / 1000);
-            this.metrics.setLag(r.topic, r.partition, r.lag);
+            this.metrics.observed(consumer.progress.snapshot(this.config.stallAfterMs));
           },
         },
       });
       this.consumers.push(consumer);
       consumer.runContinuous().catch((error: Error) => {
         this.state = 'failed';
-        this.logger.error({ topic, err: error }, 'lake consumer stopped: exiting so it restarts');
+        this.logger.error(
+          { topic, err: error },
+          `lake consumer of ${topic} failed for good (${error.message}): not ready, exiting with code 1 so it restarts`,
+        );
         process.exitCode = 1;
         process.kill(process.pid, 'SIGTERM');
       });
     }
     this.state = 'running';
+    this.progress.start();
     this.logger.log({ target: this.store.location, topics: LAKE_TOPICS }, 'lake sink running');
   }
 
   async onApplicationShutdown(): Promise<void> {
     if (this.state !== 'failed') this.state = 'stopped';
+    this.progress.stop();
     await Promise.all(this.consumers.map((c) => c.stop()));
     await this.producer.disconnect();
   }

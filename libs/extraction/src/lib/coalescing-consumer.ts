@@ -3,6 +3,7 @@ import {
   BatchListener,
   ChunkProcessor,
   ConsumedRecord,
+  ConsumerProgress,
   drainTargets,
   DrainSummary,
   KafkaClient,
@@ -114,6 +115,11 @@ export class CoalescingConsumer {
       inFlight: this.ledger.inFlightCount,
       bytes: this.ledger.bytes,
     };
+  }
+
+  /** Where each assigned partition of topic 1 stands and since when it waits. */
+  get progress(): ConsumerProgress {
+    return this.consumer.progress;
   }
 
   async runContinuous(): Promise<void> {

@@ -106,6 +106,8 @@ export class ExtractionMetrics {
   readonly batchDuration: Histogram;
   readonly batchSplits: Counter;
   readonly consumerLag: Gauge;
+  /** Per topic: the oldest last commit of a partition with events to process, or now when none has. */
+  readonly lastProgress: Gauge<'topic'>;
   readonly eventToDetail: Histogram;
   readonly lastSuccess: Gauge;
   readonly syntheticEvents: Counter<'origin'>;
@@ -170,6 +172,12 @@ export class ExtractionMetrics {
       registry,
       n('consumer', 'lag', 'records'),
       'Records behind the high watermarks (sum over partitions)',
+    );
+    this.lastProgress = gauge(
+      registry,
+      n('consumer', 'last_progress', 'timestamp_seconds'),
+      'Per topic, the last time the consumer moved on: the oldest last commit of a partition with events to process, or now when none has',
+      ['topic'],
     );
     this.eventToDetail = histogram(
       registry,

@@ -105,7 +105,10 @@ class ExtractorShutdown implements BeforeApplicationShutdown {
   }
 }
 
-/** `/health/live` (the process works) and `/health/ready` (consuming, producer connected). */
+/**
+ * `/health/live` (the process works) and `/health/ready` (consuming, producer connected, no
+ * partition with events that committed nothing for EXTRACTOR_STALL_AFTER_MS).
+ */
 @Controller('health')
 export class ExtractorHealthController {
   constructor(
@@ -141,6 +144,11 @@ export class ExtractorHealthController {
       () => {
         const check = this.indicators.check('producer');
         return this.kafka.producerConnected ? check.up() : check.down();
+      },
+      () => {
+        const check = this.indicators.check('progress');
+        const stalled = this.extractor.stalled;
+        return stalled.length === 0 ? check.up() : check.down({ stalled });
       },
     ]);
   }
@@ -224,6 +232,7 @@ export class ExtractionModule {
               sessionTimeoutMs: options.settings.sessionTimeoutMs,
               maxBytesPerPartition: options.settings.fetchMaxBytesPerPartition,
               maxBytes: options.settings.fetchMaxBytes,
+              stallAfterMs: options.settings.stallAfterMs,
             }),
         },
         {

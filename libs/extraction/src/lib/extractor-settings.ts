@@ -174,6 +174,16 @@ export class ExtractorEnv {
   @EnvNumber()
   EXTRACTOR_FETCH_MAX_BYTES = 16 * 1024 * 1024;
 
+  /**
+   * A topic-1 partition with events to process that commits nothing for this long is stalled: the
+   * extractor turns not ready (/health/ready) and says so in a log line.
+   */
+  @IsInt()
+  @Min(1000)
+  @Max(86_400_000)
+  @EnvNumber()
+  EXTRACTOR_STALL_AFTER_MS = 300000;
+
   /** HTTP port of `continuous` mode (/metrics, /health/live, /health/ready). */
   @IsInt()
   @Min(0)
@@ -217,6 +227,8 @@ export interface ExtractorSettings {
   sessionTimeoutMs: number;
   fetchMaxBytesPerPartition: number;
   fetchMaxBytes: number;
+  /** Lag without a commit for this long: not ready (EXTRACTOR_STALL_AFTER_MS). */
+  stallAfterMs: number;
   port: number;
   syntheticRatePerSecond: number;
   pushgatewayUrl?: string;
@@ -260,6 +272,7 @@ export function extractorSettingsFrom(env: ExtractorEnv, app: string): Extractor
     sessionTimeoutMs: env.EXTRACTOR_SESSION_TIMEOUT_MS,
     fetchMaxBytesPerPartition: env.EXTRACTOR_FETCH_MAX_BYTES_PER_PARTITION,
     fetchMaxBytes: env.EXTRACTOR_FETCH_MAX_BYTES,
+    stallAfterMs: env.EXTRACTOR_STALL_AFTER_MS,
     port: env.EXTRACTOR_PORT,
     syntheticRatePerSecond: env.EXTRACTOR_SYNTHETIC_RATE,
     pushgatewayUrl: env.PUSHGATEWAY_URL,

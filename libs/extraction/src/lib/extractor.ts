@@ -4,6 +4,8 @@ import {
   DrainSummary,
   KafkaClient,
   KafkaProducer,
+  ProgressWatch,
+  Stall,
   TopicName,
   TOPICS,
 } from '@fenx/kafka';
@@ -39,6 +41,8 @@ export interface ExtractorOptions {
   coalescing?: CoalescingSettings;
   /** After every join of the consumer group (coalescing mode), with this process's partitions. */
   onAssignment?: (partitions: number[]) => void;
+  /** A partition with events and no commit for this long is stalled (not ready); default 5 minutes. */
+  stallAfterMs?: number;
 }
 
 export type ExtractorState = 'idle' | 'running' | 'stopped' | 'failed';
@@ -54,15 +58,34 @@ const silent: ExtractionLogger = { log: () => undefined, warn: () => undefined, 
 export class Extractor {
   private consumer?: BatchConsumer | CoalescingConsumer;
   private currentState: ExtractorState = 'idle';
-  private readonly lag = new Map<number, number>();
   private readonly logger: ExtractionLogger;
+  private readonly watch: ProgressWatch;
 
   constructor(private readonly options: ExtractorOptions) {
     this.logger = options.logger ?? silent;
+    const stallAfterMs = options.stallAfterMs ?? 300000;
+    this.watch = new ProgressWatch(() => (this.consumer ? [this.consumer.progress] : []), {
+      stallAfterMs,
+      observed: (s) => {
+        options.metrics.lastProgress.set({ topic: s.topic }, s.lastProgressAt / 1000);
+        options.metrics.consumerLag.set(s.lag);
+      },
+      stalled: (stall) =>
+        this.logger.error(
+          { ...stall, stallAfterMs },
+          `consumer stalled: ${stall.topic}/${stall.partition} has ${stall.lag} events to process and committed nothing for ${Math.round(stall.forMs / 1000)} s; not ready`,
+        ),
+      recovered: (topic) => this.logger.log({ topic }, 'consumer moves on again; ready'),
+    });
   }
 
   get state(): ExtractorState {
     return this.currentState;
+  }
+
+  /** Partitions with events to process and no commit for the stall time (empty when not running). */
+  get stalled(): Stall[] {
+    return this.consumer ? this.watch.stalled : [];
   }
 
   /** Drains topic 1 to the high watermarks noted at start, commits, and resolves with a summary. */
@@ -88,6 +111,7 @@ export class Extractor {
   async runContinuous(): Promise<void> {
     const consumer = this.newConsumer();
     this.currentState = 'running';
+    this.watch.start();
     try {
       await consumer.runContinuous();
       this.currentState = 'stopped';
@@ -95,6 +119,7 @@ export class Extractor {
       this.currentState = 'failed';
       throw error;
     } finally {
+      this.watch.stop();
       if (this.consumer === consumer) this.consumer = undefined;
     }
   }
@@ -114,8 +139,7 @@ export class Extractor {
         pipeline.chunkCompleted(report.batchId);
         metrics.batchDuration.observe(report.durationMs / 1000);
         if (report.splits > 0) metrics.batchSplits.inc(report.splits);
-        this.lag.set(report.partition, report.lag);
-        metrics.consumerLag.set([...this.lag.values()].reduce((a, b) => a + b, 0));
+        if (this.consumer) metrics.consumerLag.set(this.consumer.progress.lag);
         metrics.lastSuccess.set(Date.now() / 1000);
         this.logger.log({ ...report }, 'batch committed');
       },

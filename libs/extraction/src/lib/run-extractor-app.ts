@@ -71,7 +71,11 @@ export async function runExtractorApp(options: RunExtractorAppOptions): Promise<
     const done = extractor.runContinuous().then(
       () => 0,
       async (error: unknown) => {
-        logger.error({ err: error }, 'the consumer failed');
+        const reason = error instanceof Error ? error.message : String(error);
+        logger.error(
+          { err: error },
+          `the consumer failed for good (${reason}): not ready, exiting with code 1 so it restarts`,
+        );
         await app.close().catch(() => undefined);
         return 1;
       },

@@ -2,6 +2,7 @@ import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { groupOffsets, partitionOffsets } from './admin';
 import { createConsumer, KafkaClient, kafkajs } from './kafka-client';
 import { KafkaProducer, OutgoingRecord, TopicRecords } from './kafka-producer';
+import { ConsumerProgress } from './consumer-progress';
 import { KafkaHeaders } from './messages/headers';
 import { TopicName } from './topics';
 
@@ -195,7 +196,7 @@ export class BatchConsumer {
   private readonly backoff: { initialMs: number; maxMs: number };
   private readonly random: () => number;
   private chunkSeq = 0;
-  private progress = new Map<number, bigint>();
+  private drainedTo = new Map<number, bigint>();
   private targets?: Map<number, bigint>;
   private drained?: () => void;
   private stopped?: () => void;
@@ -204,8 +205,11 @@ export class BatchConsumer {
   private fatal?: Error;
   private readonly held = new Map<number, Held>();
   private stopping = false;
+  /** Where each assigned partition stands and since when it waits (readiness, stall gauges). */
+  readonly progress: ConsumerProgress;
 
   constructor(private readonly options: BatchConsumerOptions) {
+    this.progress = new ConsumerProgress(options.topic);
     this.chunkSize = options.chunkSize ?? 1000;
     this.maxRetryDepth = options.maxRetryDepth ?? 10;
     this.backoff = options.retryBackoff ?? { initialMs: 100, maxMs: 10000 };
@@ -221,6 +225,9 @@ export class BatchConsumer {
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       if (!event.payload.restart) this.failed?.(event.payload.error);
     });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) =>
+      this.progress.assigned(event.payload.memberAssignment[options.topic] ?? []),
+    );
     // A (re)join fetches every assigned partition again from its committed offset: what was held
     // is fetched again, so it is dropped here (and a flush under way does not go on to a next chunk).
     if (options.hold) this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.dropAllHeld());
@@ -248,7 +255,9 @@ export class BatchConsumer {
       const offsets = await partitionOffsets(admin, topic);
       const committed = await groupOffsets(admin, groupId, topic);
       this.targets = new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
-      this.progress = new Map(offsets.map((o) => [o.partition, committed.get(o.partition) ?? BigInt(o.low)]));
+      this.drainedTo = new Map(
+        offsets.map((o) => [o.partition, committed.get(o.partition) ?? BigInt(o.low)]),
+      );
     } finally {
       await admin.disconnect();
     }
@@ -306,7 +315,7 @@ export class BatchConsumer {
   private isDrained(): boolean {
     if (!this.targets) return false;
     for (const [partition, target] of this.targets) {
-      if ((this.progress.get(partition) ?? 0n) < target) return false;
+      if ((this.drainedTo.get(partition) ?? 0n) < target) return false;
     }
     return true;
   }
@@ -314,6 +323,8 @@ export class BatchConsumer {
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const records = batch.messages.map((m) => toConsumed(batch.topic, batch.partition, m));
+    if (records.length > 0)
+      this.progress.fetched(batch.partition, BigInt(batch.highWatermark), BigInt(records[0].offset));
     if (this.options.hold) return this.holdBatch(payload, records);
     const io: ChunkIo = {
       heartbeat: () => payload.heartbeat(),
@@ -538,6 +549,7 @@ export class BatchConsumer {
     this.summary.deadLetters += outcome.deadLetters.length;
 
     await io.commit(last);
+    this.progress.committed(last.partition, BigInt(last.offset) + 1n);
     for (const d of outcome.deadLetters) this.options.listener?.deadLettered?.(d);
 
     this.options.listener?.chunkCompleted?.({
@@ -552,7 +564,7 @@ export class BatchConsumer {
       lag: Math.max(0, io.highWatermark - Number(last.offset) - 1),
     });
 
-    this.progress.set(last.partition, BigInt(last.offset) + 1n);
+    this.drainedTo.set(last.partition, BigInt(last.offset) + 1n);
     if (this.isDrained()) this.drained?.();
   }
 

@@ -9,6 +9,7 @@ import {
 } from './batch-consumer';
 import { createConsumer, KafkaClient, kafkajs } from './kafka-client';
 import { KafkaProducer, OutgoingRecord, TopicRecords } from './kafka-producer';
+import { ConsumerProgress } from './consumer-progress';
 import { KafkaHeaders } from './messages/headers';
 import { TopicName } from './topics';
 
@@ -199,8 +200,11 @@ export class ReadAheadConsumer {
   private assignment: number[] = [];
   private failedWith?: (error: Error) => void;
   private stoppedWith?: () => void;
+  /** Where each assigned partition stands and since when it waits (readiness, stall gauges). */
+  readonly progress: ConsumerProgress;
 
   constructor(private readonly options: ReadAheadConsumerOptions) {
+    this.progress = new ConsumerProgress(options.topic);
     this.consumer = createConsumer(options.kafka, options.groupId, {
       sessionTimeout: options.sessionTimeoutMs ?? 30000,
       heartbeatInterval: 3000,
@@ -214,6 +218,7 @@ export class ReadAheadConsumer {
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
       this.assignment = [...(event.payload.memberAssignment[options.topic] ?? [])].sort((a, b) => a - b);
+      this.progress.assigned(this.assignment);
       options.reader.assigned?.(this.assignment);
     });
   }
@@ -240,6 +245,7 @@ export class ReadAheadConsumer {
       eachBatch: async ({ batch, resolveOffset, isRunning, isStale }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
         const records = batch.messages.map((m) => toConsumed(batch.topic, batch.partition, m));
+        this.progress.fetched(batch.partition, BigInt(batch.highWatermark), BigInt(records[0].offset));
         const taken = this.options.reader.records(records, batch.partition, BigInt(batch.highWatermark));
         if (taken > 0) resolveOffset(records[Math.min(taken, records.length) - 1].offset);
         if (taken < records.length) this.pause();
@@ -262,7 +268,9 @@ export class ReadAheadConsumer {
     const list = [...offsets]
       .filter(([p]) => assigned.has(p))
       .map(([partition, offset]) => ({ topic: this.options.topic, partition, offset: offset.toString() }));
-    if (list.length > 0) await this.consumer.commitOffsets(list);
+    if (list.length === 0) return;
+    await this.consumer.commitOffsets(list);
+    for (const c of list) this.progress.committed(c.partition, BigInt(c.offset));
   }
 
   /** Fails the consumer for good (e.g. the handler threw `StopConsumerError`). */

@@ -1,0 +1,102 @@
+import { ConsumerProgress, ProgressWatch, Stall } from './consumer-progress';
+
+const TOPIC = 'fenx.journey.details.v1';
+
+function clock(start = 1_000_000) {
+  let t = start;
+  return { now: () => t, advance: (ms: number) => (t += ms) };
+}
+
+describe('ConsumerProgress', () => {
+  it('a partition with lag that commits nothing for the stall time is stalled, since work arrived', () => {
+    const c = clock();
+    const p = new ConsumerProgress(TOPIC, c.now);
+    p.assigned([0, 1]);
+    c.advance(60_000);
+    p.fetched(0, 500n, 0n);
+    c.advance(29_999);
+    expect(p.snapshot(30_000)).toEqual({ topic: TOPIC, lag: 500, lastProgressAt: 1_060_000 });
+    c.advance(1);
+    expect(p.snapshot(30_000).stalled).toEqual({
+      topic: TOPIC,
+      partition: 0,
+      lag: 500,
+      since: 1_060_000,
+      forMs: 30_000,
+    });
+  });
+
+  it('a commit moves the partition on; a caught-up partition is never stalled however long it is idle', () => {
+    const c = clock();
+    const p = new ConsumerProgress(TOPIC, c.now);
+    p.fetched(3, 100n, 40n);
+    c.advance(20_000);
+    p.committed(3, 70n);
+    c.advance(20_000);
+    expect(p.snapshot(30_000)).toEqual({ topic: TOPIC, lag: 30, lastProgressAt: 1_020_000 });
+    p.committed(3, 100n);
+    c.advance(3_600_000);
+    expect(p.snapshot(30_000)).toEqual({ topic: TOPIC, lag: 0, lastProgressAt: c.now() });
+  });
+
+  it('records arriving after a long idle start the wait then, not at the last commit', () => {
+    const c = clock();
+    const p = new ConsumerProgress(TOPIC, c.now);
+    p.fetched(0, 10n, 0n);
+    p.committed(0, 10n);
+    c.advance(3_600_000);
+    p.fetched(0, 25n, 10n);
+    c.advance(1_000);
+    expect(p.snapshot(30_000)).toEqual({ topic: TOPIC, lag: 15, lastProgressAt: c.now() - 1_000 });
+  });
+
+  it('the oldest waiting partition is the topic last progress; a commit that goes back is ignored', () => {
+    const c = clock();
+    const p = new ConsumerProgress(TOPIC, c.now);
+    p.fetched(0, 100n, 0n);
+    c.advance(5_000);
+    p.fetched(1, 100n, 0n);
+    p.committed(0, 50n);
+    p.committed(0, 20n);
+    const s = p.snapshot(60_000);
+    expect(s).toEqual({ topic: TOPIC, lag: 150, lastProgressAt: 1_005_000 });
+  });
+
+  it('forgets partitions another member took over at a join', () => {
+    const c = clock();
+    const p = new ConsumerProgress(TOPIC, c.now);
+    p.fetched(0, 100n, 0n);
+    p.fetched(1, 100n, 0n);
+    p.assigned([1]);
+    expect(p.lag).toBe(100);
+  });
+});
+
+describe('ProgressWatch', () => {
+  it('reports a stall once when it starts and once when it ends, and holds it meanwhile', () => {
+    const c = clock();
+    const p = new ConsumerProgress(TOPIC, c.now);
+    const events: string[] = [];
+    const seen: number[] = [];
+    const watch = new ProgressWatch(() => [p], {
+      stallAfterMs: 10_000,
+      observed: (s) => seen.push(s.lag),
+      stalled: (s: Stall) => events.push(`stalled ${s.topic}/${s.partition} lag ${s.lag}`),
+      recovered: (topic) => events.push(`recovered ${topic}`),
+    });
+    p.fetched(2, 7n, 0n);
+    watch.look();
+    c.advance(10_000);
+    watch.look();
+    c.advance(10_000);
+    watch.look();
+    expect(watch.stalled.map((s) => s.partition)).toEqual([2]);
+    p.committed(2, 7n);
+    watch.look();
+    expect({ events, seen, stalled: watch.stalled }).toEqual({
+      events: [`stalled ${TOPIC}/2 lag 7`, `recovered ${TOPIC}`],
+      seen: [7, 7, 7, 0],
+      stalled: [],
+    });
+  });
+});
