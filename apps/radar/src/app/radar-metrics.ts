@@ -17,15 +17,6 @@ export type RequestOutcome =
   | 'unavailable'
   | 'bad_request';
 
-/** `radar_validation_flags_total{reason}` values. */
-export type FlagReason =
-  | 'not_json'
-  | 'not_utf8'
-  | 'unknown_event_type'
-  | 'unknown_relative_url'
-  | 'invalid_field'
-  | 'wrong_tenant';
-
 const M = {
   requests: 'radar_http_requests_total',
   signatureFailures: 'radar_signature_failures_total',
@@ -72,6 +63,7 @@ export class RadarMetrics {
   constructor(
     @InjectMetric(M.requests) readonly requests: Counter<'outcome'>,
     @InjectMetric(M.signatureFailures) readonly signatureFailures: Counter<'reason'>,
+    /** By the codes of @fenx/fenx-events' problems (`ProblemCode`). */
     @InjectMetric(M.flags) readonly flags: Counter<'reason'>,
     @InjectMetric(M.writeDuration) readonly writeDuration: Histogram,
     @InjectMetric(M.batchSize) readonly batchSize: Histogram,

@@ -11,10 +11,9 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { SIGNATURE_HEADER, Verifier } from '@fenx/hmac';
+import { compileNotificationValidator, NotificationValidator } from '@fenx/fenx-events';
 import { buildWebhookEvent } from '@fenx/kafka';
 import type { IncomingHttpHeaders } from 'node:http';
-import { flagReasons } from './flags';
-import { checkNotification } from './notification-check';
 import type { RadarConfig } from './radar-config';
 import { RadarKafka } from './radar-kafka';
 import { RadarMetrics } from './radar-metrics';
@@ -48,6 +47,8 @@ export function webhookController(path: string): Type<unknown> {
   @Controller()
   class WebhookController {
     private readonly verifier: Verifier;
+    /** The one decision on a notification's validity: FenX's documented forms and this pipeline's tenant. */
+    private readonly validator: NotificationValidator;
     private readonly logger = new Logger('Webhook');
 
     constructor(
@@ -56,6 +57,11 @@ export function webhookController(path: string): Type<unknown> {
       private readonly metrics: RadarMetrics,
     ) {
       this.verifier = new Verifier(config.keys);
+      this.validator = compileNotificationValidator({
+        registry: true,
+        documentedForms: true,
+        tenantId: config.tenantId,
+      });
     }
 
     @Post(path)
@@ -80,18 +86,19 @@ export function webhookController(path: string): Type<unknown> {
         throw new UnauthorizedException(`${SIGNATURE_HEADER} ${signature.reason}`);
       }
 
-      let built = buildWebhookEvent({ body, origin: 'webhook', requestId });
-      const extra = checkNotification(built.event.notification, this.config.tenantId);
-      if (extra.length > 0)
-        built = buildWebhookEvent({ body, origin: 'webhook', requestId, extraProblems: extra });
-      const { event, record } = built;
+      const { event, record, problems } = buildWebhookEvent({
+        body,
+        origin: 'webhook',
+        requestId,
+        validator: this.validator,
+      });
 
       await this.store(record, event.notificationId, requestId);
 
       if (event.valid) this.metrics.requests.inc({ outcome: 'accepted' });
       else {
         this.metrics.requests.inc({ outcome: 'flagged' });
-        for (const reason of flagReasons(event.problems)) this.metrics.flags.inc({ reason });
+        for (const code of new Set(problems.map((p) => p.code))) this.metrics.flags.inc({ reason: code });
         this.logger.warn(
           { requestId, notificationId: event.notificationId, key: record.key, problems: event.problems },
           'genuine event written with valid=false',

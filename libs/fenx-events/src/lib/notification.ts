@@ -1,3 +1,5 @@
+import { compileNotificationValidator } from './notification-validator';
+
 /** A FenX notification, normalized to camelCase whatever shape it arrived in. */
 export interface FenxNotification {
   /** The dedup key: a duplicate delivery keeps the same id. */
@@ -43,63 +45,18 @@ export interface ParsedNotification {
   problems: string[];
 }
 
-const REQUIRED = ['id', 'tenantId', 'eventType', 'relativeUrl', 'when'] as const;
-const OPTIONAL = ['correlationId', 'causationId'] as const;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+const SHAPE = compileNotificationValidator();
 
 /**
  * Normalizes a notification from the PascalCase webhook body or the camelCase polling shape
  * (keys matched case-insensitively). Never throws: what is odd is listed in `problems` and the
- * fields are filled with what could be read, so a consumer can flag rather than drop.
+ * fields are filled with what could be read, so a consumer can flag rather than drop. The checks
+ * of its shape only; `compileNotificationValidator` adds the registry, FenX's documented forms and
+ * the tenant.
  */
 export function parseNotification(json: unknown): ParsedNotification {
-  const problems: string[] = [];
-  const fields = new Map<string, unknown>();
-  if (isRecord(json)) {
-    for (const [k, v] of Object.entries(json)) fields.set(k.toLowerCase(), v);
-  } else {
-    problems.push(`notification is not a JSON object (got ${kindOf(json)})`);
-  }
-  const text = (name: string, required: boolean): string | null => {
-    const v = fields.get(name.toLowerCase());
-    if (typeof v === 'string' && v.trim() !== '') return v;
-    if (v === undefined || v === null || v === '') {
-      if (required) problems.push(`${name} is missing`);
-      return null;
-    }
-    problems.push(`${name} is not a string (got ${kindOf(v)})`);
-    return typeof v === 'number' || typeof v === 'boolean' ? String(v) : null;
-  };
-  const [id, tenantId, eventType, relativeUrl, when] = REQUIRED.map((name) => text(name, true) ?? '');
-  const [correlationId, causationId] = OPTIONAL.map((name) => text(name, false));
-  if (when !== '' && (!ISO_DATE.test(when) || Number.isNaN(Date.parse(when))))
-    problems.push(`when is not an ISO-8601 timestamp: ${when}`);
-  if (/^(\/|https?:)/i.test(relativeUrl)) problems.push(`relativeUrl is not relative: ${relativeUrl}`);
-  const payload = fields.has('payload') ? fields.get('payload') : {};
-  if (!isRecord(payload)) problems.push(`payload is not a JSON object (got ${kindOf(payload)})`);
-  return {
-    notification: {
-      id,
-      tenantId,
-      eventType,
-      relativeUrl,
-      payload,
-      when,
-      correlationId,
-      causationId,
-    },
-    problems,
-  };
-}
-
-function kindOf(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  return typeof v;
+  const { notification, problems } = SHAPE.check(json);
+  return { notification, problems: problems.map((p) => p.message) };
 }
 
 /** FenX's webhook body for a notification. */

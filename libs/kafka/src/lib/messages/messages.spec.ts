@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { compileNotificationValidator } from '@fenx/fenx-events';
 import { Partitioners } from 'kafkajs';
 import { partitionKeyPartitioner } from '../kafka-client';
 import {
@@ -76,14 +77,18 @@ describe('buildWebhookEvent', () => {
     );
   });
 
-  it('adds the caller’s validation problems', () => {
-    const { event } = buildWebhookEvent({
+  it('takes the caller’s validator: its problems, with their codes, decide valid', () => {
+    const validator = compileNotificationValidator({ registry: true, tenantId: 'another-tenant' });
+    const { event, problems } = buildWebhookEvent({
       body: Buffer.from(JSON.stringify(BODY)),
       origin: 'webhook',
-      extraProblems: ['TenantId is not the configured tenant'],
+      validator,
     });
     expect(event.valid).toBe(false);
-    expect(event.problems).toEqual(['TenantId is not the configured tenant']);
+    expect(problems).toEqual([
+      { code: 'wrong_tenant', message: `tenant mismatch: ${BODY.TenantId} is not this pipeline's tenant` },
+    ]);
+    expect(event.problems).toEqual(problems.map((p) => p.message));
   });
 
   it('writes synthetic events as FenX bodies marked with their origin', () => {

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import {
   classifyEventType,
+  compileNotificationValidator,
   EventDomain,
   FenxNotification,
-  parseNotification,
+  NotificationValidator,
   parseRelativeUrl,
   partitionKeyOf,
+  Problem,
   RelativeUrlKind,
   toWebhookBody,
 } from '@fenx/fenx-events';
@@ -75,26 +77,23 @@ export interface WebhookEventInput {
   receivedAt?: Date;
   /** The receiving request's id, used when FenX sent no CorrelationId. */
   requestId?: string;
-  /** Problems found by the caller's own validation (e.g. class-validator), added to the envelope. */
-  extraProblems?: string[];
+  /**
+   * Decides whether the notification is valid (`compileNotificationValidator` of @fenx/fenx-events,
+   * compiled once by the caller); by default its shape and the registry's event types and
+   * RelativeUrl patterns.
+   */
+  validator?: NotificationValidator;
 }
 
 export interface BuiltWebhookEvent {
   event: WebhookEvent;
+  /** The envelope's `problems` with their codes. */
+  problems: Problem[];
   /** Ready for `KafkaProducer.emit(TOPICS.webhookEvents.name, …)`. */
   record: OutgoingRecord;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function decodeBody(body: Buffer): { text: string | null; encoded: string; encoding: 'utf8' | 'base64' } {
-  try {
-    const text = utf8.decode(body);
-    return { text, encoded: text, encoding: 'utf8' };
-  } catch {
-    return { text: null, encoded: body.toString('base64'), encoding: 'base64' };
-  }
-}
+const REGISTRY = compileNotificationValidator({ registry: true });
 
 function idsOf(n: FenxNotification): EventIds {
   const url = parseRelativeUrl(n.relativeUrl);
@@ -117,27 +116,13 @@ function idsOf(n: FenxNotification): EventIds {
  */
 export function buildWebhookEvent(input: WebhookEventInput): BuiltWebhookEvent {
   const receivedAt = (input.receivedAt ?? new Date()).toISOString();
-  const { text, encoded, encoding } = decodeBody(input.body);
-  const problems: string[] = [];
-  let json: unknown = undefined;
-  if (text === null) problems.push('body is not valid UTF-8');
-  else if (text.trim() === '') problems.push('body is empty');
-  else {
-    try {
-      json = JSON.parse(text);
-    } catch (e) {
-      problems.push(`body is not JSON: ${(e as Error).message}`);
-    }
-  }
-  const parsed = parseNotification(json);
-  if (json !== undefined) problems.push(...parsed.problems);
-  const n = parsed.notification;
+  const checked = (input.validator ?? REGISTRY).checkBody(input.body);
+  const encoding = checked.text === null ? 'base64' : 'utf8';
+  const encoded = checked.text ?? input.body.toString('base64');
+  const n = checked.notification;
   const type = classifyEventType(n.eventType);
-  if (n.eventType !== '' && !type.known) problems.push(`unknown event type: ${n.eventType}`);
   const url = parseRelativeUrl(n.relativeUrl);
-  if (n.relativeUrl !== '' && !url.known) problems.push(`unknown RelativeUrl pattern: ${n.relativeUrl}`);
-  problems.push(...(input.extraProblems ?? []));
-  const bodyDigest = createHash('sha256').update(input.body).digest('hex');
+  const problems = checked.problems.map((p) => p.message);
   const key = n.id !== '' || n.relativeUrl !== '' ? partitionKeyOf(n) : '';
   const event: WebhookEvent = {
     schema: WEBHOOK_EVENT_SCHEMA,
@@ -158,7 +143,14 @@ export function buildWebhookEvent(input: WebhookEventInput): BuiltWebhookEvent {
     body: encoded,
     bodyEncoding: encoding,
   };
-  return { event, record: webhookEventRecord(event, key || `body-sha256:${bodyDigest}`) };
+  return {
+    event,
+    problems: checked.problems,
+    record: webhookEventRecord(
+      event,
+      key || `body-sha256:${createHash('sha256').update(input.body).digest('hex')}`,
+    ),
+  };
 }
 
 /** The Kafka record for an envelope: key = journey or entity id, the same facts in headers. */
