@@ -4,3 +4,7 @@
 const { randomBytes } = require('node:crypto');
 
 process.env.KAFKA_NAMESPACE = `test-${randomBytes(4).toString('hex')}.`;
+
+// The Kafka client's own INFO lines (joins, stops) of hundreds of consumers would bury a failure in
+// the log; its warnings and errors still show. KAFKAJS_LOG_LEVEL=info brings them back.
+process.env.KAFKAJS_LOG_LEVEL ??= 'warn';

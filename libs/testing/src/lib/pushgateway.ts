@@ -38,6 +38,11 @@ async function startOn(port: number): Promise<PushgatewayProcess> {
     [`--web.listen-address=127.0.0.1:${port}`, `--web.route-prefix=${prefix}`],
     { stdio: 'ignore' },
   );
+  // A test whose set-up failed before it could stop the gateway must not hang its jest process on it.
+  child.unref();
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   const failed = new Promise<never>((_, reject) => {
     child.once('error', (e) =>
       reject(new Error(`prometheus-pushgateway did not start (${e.message}): run tools/setup.sh`)),
