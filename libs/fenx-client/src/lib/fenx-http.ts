@@ -9,7 +9,7 @@ import { FenxClientListener, FenxRequestEvent, FenxRequestOutcome, outcomeOfStat
 import { acquireSharedRateLimiter, FenxRateLimiter } from './fenx-rate-limiter';
 import type { FenxMessage } from './fenx-types';
 import { backoffDelayMs, FenxClock, retryAfterMs, systemClock } from './retry-policy';
-import { TokenCache } from './token-cache';
+import { IssuedToken, issuedToken, TokenCache, tokenRequest } from './token-cache';
 
 /** Per-call options of every `FenxClient` method. */
 export interface FenxCallOptions {
@@ -56,6 +56,23 @@ export interface FenxRequestSpec {
 
 type Failure = { reason: FenxFailureReason; notSent: boolean };
 
+/** What differs between one kind of request and another inside the one retry loop. */
+interface AttemptPlan {
+  kind: FenxRequestEvent['kind'];
+  spec: FenxRequestSpec;
+  signal: AbortSignal;
+  /** Sends one attempt, calling `sending()` as it goes out: its latency is measured from there. */
+  send(sending: () => void): Promise<FenxResponse>;
+  /** True to send again at once, no wait and no retry counted (a refused token renewed). */
+  again?(res: FenxResponse): boolean;
+  /** Non-2xx statuses worth a backoff and another attempt. */
+  retryStatus(status: number): boolean;
+  /** Whether a request that failed on the way may be sent again (not a creation FenX may have got). */
+  resendable(failure: Failure): boolean;
+  /** Told how long a 429 asks to wait, before the wait. */
+  rateLimited?(ms: number): void;
+}
+
 /** Errors raised before a request could reach the server: safe to retry even for a creation. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
@@ -96,14 +113,6 @@ function parseBody(text: string): unknown {
     return JSON.parse(text) as unknown;
   } catch {
     return text;
-  }
-}
-
-function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return '(token url)';
   }
 }
 
@@ -212,67 +221,93 @@ export class FenxHttp {
     signal: AbortSignal,
   ): Promise<FenxResponse> {
     const url = this.settings.baseUrl + spec.path;
+    let token = '';
+    let reauthorized = false;
+    return this.retrying({
+      kind: 'api',
+      spec,
+      signal,
+      send: async (sending) => {
+        token = await this.tokens.get();
+        const headers: Record<string, string> = {
+          accept: 'application/json',
+          authorization: `Bearer ${token}`,
+          'x-tenant-id': this.settings.tenantId,
+          ...spec.headers,
+        };
+        if (options.correlationId) headers['x-correlation-id'] = options.correlationId;
+        let body: string | undefined;
+        if (spec.body !== undefined) {
+          headers['content-type'] = 'application/json';
+          body = JSON.stringify(spec.body);
+        }
+        // Latency is measured from the moment the limiter lets the attempt go, not from queueing.
+        return this.limiter.schedule(() => {
+          sending();
+          return this.send(url, spec.method, headers, body, signal);
+        });
+      },
+      // A refused token may only have expired early: once per call, a fresh one.
+      again: (res) => {
+        if (res.status !== 401 || reauthorized) return false;
+        reauthorized = true;
+        this.tokens.invalidate(token);
+        return true;
+      },
+      retryStatus: (status) => (status >= 500 || status === 408) && spec.idempotent !== false,
+      resendable: (failure) => spec.idempotent !== false || failure.notSent,
+      rateLimited: (ms) => this.limiter.pauseFor(ms),
+    });
+  }
+
+  /**
+   * The one retry loop of every FenX request (API calls and token requests): sends, and after a
+   * failure on the way, a 429 (waiting its Retry-After) or a retryable status (with backoff) sends
+   * again, within the settings' budgets. Returns a 2xx or an answer status; throws the rest.
+   */
+  private async retrying(plan: AttemptPlan): Promise<FenxResponse> {
+    const { kind, spec, signal } = plan;
     let attempt = 0;
     let serverRetries = 0;
     let rateLimitRetries = 0;
-    let reauthorized = false;
     for (;;) {
       attempt++;
       if (signal.aborted) throw this.failure(spec, attempt - 1, 'aborted');
-      const token = await this.tokens.get();
-      const headers: Record<string, string> = {
-        accept: 'application/json',
-        authorization: `Bearer ${token}`,
-        'x-tenant-id': this.settings.tenantId,
-        ...spec.headers,
-      };
-      if (options.correlationId) headers['x-correlation-id'] = options.correlationId;
-      let body: string | undefined;
-      if (spec.body !== undefined) {
-        headers['content-type'] = 'application/json';
-        body = JSON.stringify(spec.body);
-      }
-
-      // Latency is measured from the moment the limiter lets the attempt go, not from queueing.
       let started = -1;
       let res: FenxResponse;
       try {
-        res = await this.limiter.schedule(() => {
+        res = await plan.send(() => {
           started = performance.now();
-          return this.send(url, spec.method, headers, body, signal);
         });
       } catch (err) {
+        // Decided already (the token request under an API call failed): not this attempt's to retry.
+        if (err instanceof FenxApiError) throw err;
         if (started < 0) started = performance.now();
         const failure = this.classify(err, signal);
-        this.emit('api', spec, attempt, started, failure.reason);
-        const retryable = spec.idempotent !== false || failure.notSent;
-        if (failure.reason !== 'aborted' && retryable && serverRetries < this.settings.maxRetries) {
+        this.emit(kind, spec, attempt, started, failure.reason);
+        if (
+          failure.reason !== 'aborted' &&
+          plan.resendable(failure) &&
+          serverRetries < this.settings.maxRetries
+        ) {
           serverRetries++;
           await this.wait(this.backoff(serverRetries), signal, spec, attempt);
           continue;
         }
         throw this.failure(spec, attempt, failure.reason, undefined, err);
       }
-      this.emit('api', spec, attempt, started, undefined, res.status);
+      this.emit(kind, spec, attempt, started, undefined, res.status);
 
       if (res.status < 300 || spec.answers?.includes(res.status)) return res;
-      if (res.status === 401 && !reauthorized) {
-        reauthorized = true;
-        this.tokens.invalidate(token);
-        continue;
-      }
+      if (plan.again?.(res)) continue;
       if (res.status === 429 && rateLimitRetries < this.settings.maxRateLimitRetries) {
         rateLimitRetries++;
         const ms = Math.min(MAX_RETRY_AFTER_MS, retryAfterMs(res.headers['retry-after'], this.clock.now()));
-        this.limiter.pauseFor(ms);
+        plan.rateLimited?.(ms);
         await this.wait(ms, signal, spec, attempt);
         continue;
       }
-      if (
-        (res.status >= 500 || res.status === 408) &&
-        spec.idempotent !== false &&
-        serverRetries < this.settings.maxRetries
-      ) {
+      if (plan.retryStatus(res.status) && serverRetries < this.settings.maxRetries) {
         serverRetries++;
         await this.wait(this.backoff(serverRetries), signal, spec, attempt);
         continue;
@@ -289,75 +324,24 @@ export class FenxHttp {
     await this.agent.close();
   }
 
-  private async issueToken(): Promise<{
-    accessToken: string;
-    expiresInSeconds: number;
-  }> {
-    const { tokenUrl, clientId, clientSecret, scopes } = this.settings;
-    const form = new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: clientId,
-      client_secret: clientSecret,
-    });
-    if (scopes.length > 0) form.set('scope', scopes.join(' '));
-    const spec: FenxRequestSpec = {
-      method: 'POST',
-      route: pathOf(tokenUrl),
-      path: pathOf(tokenUrl),
-    };
+  /** A token of the identity server (client credentials), through the same retry loop as API calls. */
+  private async issueToken(): Promise<IssuedToken> {
+    const { url, spec, headers, body } = tokenRequest(this.settings);
     const signal = this.closing.signal;
-    let attempt = 0;
-    let serverRetries = 0;
-    let rateLimitRetries = 0;
-    for (;;) {
-      attempt++;
-      const started = performance.now();
-      let res: FenxResponse;
-      try {
-        res = await this.send(
-          tokenUrl,
-          'POST',
-          {
-            accept: 'application/json',
-            'content-type': 'application/x-www-form-urlencoded',
-          },
-          form.toString(),
-          signal,
-        );
-      } catch (err) {
-        const failure = this.classify(err, signal);
-        this.emit('token', spec, attempt, started, failure.reason);
-        if (failure.reason !== 'aborted' && serverRetries < this.settings.maxRetries) {
-          serverRetries++;
-          await this.wait(this.backoff(serverRetries), signal, spec, attempt);
-          continue;
-        }
-        throw this.failure(spec, attempt, failure.reason, undefined, err);
-      }
-      this.emit('token', spec, attempt, started, undefined, res.status);
-      if (res.status < 300) {
-        const body = this.checked(spec, 'token', res.body, attempt);
-        const accessToken = body['access_token'] as string;
-        const expiresIn = Number(body['expires_in']);
-        return {
-          accessToken,
-          // FenX documents 900 s; an answer without a usable expires_in gets a cautious 5 minutes.
-          expiresInSeconds: Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 300,
-        };
-      }
-      if (res.status === 429 && rateLimitRetries < this.settings.maxRateLimitRetries) {
-        rateLimitRetries++;
-        const ms = Math.min(MAX_RETRY_AFTER_MS, retryAfterMs(res.headers['retry-after'], this.clock.now()));
-        await this.wait(ms, signal, spec, attempt);
-        continue;
-      }
-      if (res.status >= 500 && serverRetries < this.settings.maxRetries) {
-        serverRetries++;
-        await this.wait(this.backoff(serverRetries), signal, spec, attempt);
-        continue;
-      }
-      throw this.failure(spec, attempt, 'http-status', res);
-    }
+    let attempts = 0;
+    const res = await this.retrying({
+      kind: 'token',
+      spec,
+      signal,
+      send: (sending) => {
+        attempts++;
+        sending();
+        return this.send(url, 'POST', headers, body, signal);
+      },
+      retryStatus: (status) => status >= 500,
+      resendable: () => true,
+    });
+    return issuedToken(this.checked(spec, 'token', res.body, attempts));
   }
 
   /**

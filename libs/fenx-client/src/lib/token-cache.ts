@@ -1,10 +1,53 @@
 import { Logger } from '@nestjs/common';
+import type { FenxClientSettings } from './fenx-client.settings';
+import type { FenxRequestSpec } from './fenx-http';
 import { FenxClock } from './retry-policy';
 
 export interface IssuedToken {
   accessToken: string;
   /** Seconds, as the identity server's `expires_in`. */
   expiresInSeconds: number;
+}
+
+/** The identity server's token request (OAuth2 client credentials) for the settings. */
+export function tokenRequest(settings: FenxClientSettings): {
+  url: string;
+  spec: FenxRequestSpec;
+  headers: Record<string, string>;
+  body: string;
+} {
+  const { tokenUrl, clientId, clientSecret, scopes } = settings;
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: clientId,
+    client_secret: clientSecret,
+  });
+  if (scopes.length > 0) form.set('scope', scopes.join(' '));
+  const path = pathOf(tokenUrl);
+  return {
+    url: tokenUrl,
+    spec: { method: 'POST', route: path, path },
+    headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+  };
+}
+
+/** The token of an answer that passed the contract's `token` schema. */
+export function issuedToken(body: Record<string, unknown>): IssuedToken {
+  const expiresIn = Number(body['expires_in']);
+  return {
+    accessToken: body['access_token'] as string,
+    // FenX documents 900 s; an answer without a usable expires_in gets a cautious 5 minutes.
+    expiresInSeconds: Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 300,
+  };
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return '(token url)';
+  }
 }
 
 interface Cached {
