@@ -1,5 +1,5 @@
 import { pipelineApps } from '@fenx/testing';
-import type { SoakApp, SoakPorts } from './soak';
+import type { SoakApp, SoakPorts } from './soak-stack';
 
 /** The consumers take several of a topic's 12 partitions at a time (each app reads only its own setting). */
 const BUSY_TOPIC_SETTINGS = {

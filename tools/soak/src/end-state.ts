@@ -1,5 +1,12 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { workspaceRoot } from '@nx/devkit';
 import type { EntityDetail, JourneyDetail } from '@fenx/kafka';
 import type { Delivery, GroundTruth } from '@fenx/testing';
+import type { OutputTail, Topic1Tail } from './live-tail';
+
+const execFileAsync = promisify(execFile);
 
 /** What the pipeline holds at the end of a run, read back from Kafka (and the lake). */
 export interface PipelineState {
@@ -179,4 +186,41 @@ export function checkEndState(
     draftShortfalls.length === 0 &&
     (!lake || (lake.journeys.shortfalls.length === 0 && lake.entities.shortfalls.length === 0));
   return report;
+}
+
+/** The lake views' latest journeys and entities, through the lake-sink command an operator would use. */
+export async function readLake(lakeDir: string): Promise<NonNullable<PipelineState['lake']>> {
+  const sql = async (query: string) => {
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      [
+        join(workspaceRoot, 'dist', 'apps', 'lake-sink', 'main.js'),
+        'sql',
+        query,
+        '--lake',
+        lakeDir,
+        '--format',
+        'json',
+      ],
+      { maxBuffer: 256 * 1024 * 1024 },
+    );
+    return JSON.parse(stdout) as { id: string; state: string; version: number | null }[];
+  };
+  const toMap = (rows: { id: string; state: string; version: number | null }[]) =>
+    new Map(rows.map((r) => [r.id, { state: r.state, version: r.version }]));
+  return {
+    journeys: toMap(await sql('SELECT journey_id AS id, state, version FROM journeys')),
+    entities: toMap(await sql('SELECT entity_id AS id, state, version FROM entities')),
+  };
+}
+
+/** What the live tails saw of topic 1, the detail topics and the dead-letter topics, once they are caught up. */
+export async function readPipelineState(topic1: Topic1Tail, output: OutputTail): Promise<PipelineState> {
+  await output.caughtUp();
+  return {
+    topic1NotificationIds: [...topic1.ids],
+    journeys: new Map(output.journeys),
+    entities: new Map(output.entities),
+    deadLetters: [...output.deadLetters],
+  };
 }

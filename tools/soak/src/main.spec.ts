@@ -20,7 +20,10 @@ describe('soak options', () => {
       migration: 40000,
       convergeTimeout: 60000,
       seed: 20261123,
+      stallMinutes: 5,
     });
+    const set = await parse('--stall-minutes', '2.5', '--log-dir', '/tmp/soak-logs');
+    expect(set.options).toMatchObject({ stallMinutes: 2.5, logDir: '/tmp/soak-logs' });
   });
 
   it('refuses a value that is not a number, or out of range, with exit 2 and the option named', async () => {

@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
-import { integer, runMain } from '@fenx/cli';
+import { decimal, integer, runMain } from '@fenx/cli';
 import { workspaceRoot } from '@nx/devkit';
 import { soakApps } from './apps';
 import { renderReport, withLastRun } from './report';
@@ -22,6 +22,8 @@ interface SoakOptions {
   fuzz: number;
   malformed: number;
   convergeTimeout: number;
+  stallMinutes: number;
+  logDir?: string;
   json?: string;
   chart?: string;
   docs?: boolean;
@@ -46,6 +48,16 @@ export function soakProgram(action: (o: SoakOptions) => Promise<void>): Command 
       integer({ min: 1000 }),
       3600000,
     )
+    .option(
+      '--stall-minutes <n>',
+      'fail at once, naming the part, when one part moves on for none of its waiting input for this long',
+      decimal({ min: 0.1 }),
+      5,
+    )
+    .option(
+      '--log-dir <dir>',
+      "write every app's output there (<app>.log); default a fresh temp directory, kept when the run fails",
+    )
     .option('--json <file>', 'write the whole result as JSON')
     .option('--chart <file>', 'draw the timeline (delivery, lag, detail records, lake rows, faults) as SVG')
     .option('--docs', 'write the figures and the timeline chart into docs/reliability.md')
@@ -62,6 +74,8 @@ async function main(o: SoakOptions): Promise<void> {
     fuzzRequests: o.fuzz,
     malformedRecords: o.malformed,
     convergeTimeoutMs: o.convergeTimeout,
+    stallTimeoutMs: Math.round(o.stallMinutes * 60000),
+    logDir: o.logDir,
     apps: soakApps,
     log: (line) => console.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}`),
   });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { FAULT_KINDS, planFaults } from './plan';
+import { FAULT_KINDS, faultTarget, planFaults } from './plan';
 
 describe('planFaults', () => {
   it('is reproducible from its seed and differs with another seed', () => {
@@ -8,19 +8,33 @@ describe('planFaults', () => {
     expect(planFaults({ seed: 8, windowMs: 60000, extra: 5 })).not.toEqual(a);
   });
 
-  it('injects every kind at least once, inside the window, in time order, within the duration bounds', () => {
+  it('injects every kind at least once, in time order, within the duration bounds, faults of one target apart', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 2 ** 31 }),
         fc.integer({ min: 1, max: 600000 }),
         fc.integer({ min: 0, max: 20 }),
-        (seed, windowMs, extra) => {
-          const plan = planFaults({ seed, windowMs, extra, minForMs: 500, maxForMs: 3000, brokers: 3 });
+        fc.integer({ min: 0, max: 30000 }),
+        (seed, windowMs, extra, gapMs) => {
+          const plan = planFaults({
+            seed,
+            windowMs,
+            extra,
+            minForMs: 500,
+            maxForMs: 3000,
+            brokers: 3,
+            gapMs,
+          });
           expect(plan).toHaveLength(FAULT_KINDS.length + extra);
           expect(new Set(plan.map((f) => f.kind))).toEqual(new Set(FAULT_KINDS));
+          const lastOn = new Map<string, { atMs: number; forMs: number }>();
           for (const [i, f] of plan.entries()) {
             expect(f.atMs).toBeGreaterThanOrEqual(0);
-            expect(f.atMs).toBeLessThan(windowMs);
+            const before = lastOn.get(faultTarget(f));
+            // Inside the window, or right after the previous fault on its target and the gap.
+            if (before) expect(f.atMs).toBeGreaterThanOrEqual(before.atMs + before.forMs + gapMs);
+            if (!before || f.atMs > before.atMs + before.forMs + gapMs) expect(f.atMs).toBeLessThan(windowMs);
+            lastOn.set(faultTarget(f), f);
             expect(f.forMs).toBeGreaterThanOrEqual(500);
             expect(f.forMs).toBeLessThanOrEqual(3000);
             if (i > 0) expect(f.atMs).toBeGreaterThanOrEqual(plan[i - 1].atMs);
@@ -30,6 +44,28 @@ describe('planFaults', () => {
         },
       ),
     );
+  });
+
+  it('moves a restart that would overlap the previous one of the same app past it', () => {
+    // Two lake-sink kills drawn into a window far shorter than one kill and its gap.
+    const plan = planFaults({
+      seed: 3,
+      windowMs: 100,
+      kinds: ['lake-sink-kill'],
+      extra: 1,
+      minForMs: 1000,
+      maxForMs: 1000,
+      gapMs: 15000,
+    });
+    expect(plan.map((f) => f.kind)).toEqual(['lake-sink-kill', 'lake-sink-kill']);
+    expect(plan[1].atMs).toBe(plan[0].atMs + 1000 + 15000);
+  });
+
+  it('names what each fault acts on', () => {
+    expect(faultTarget({ kind: 'broker-down', broker: 2 })).toBe('broker-2');
+    expect(faultTarget({ kind: 'broker-pause', broker: 2 })).toBe('broker-2');
+    expect(faultTarget({ kind: 'radar-restart' })).toBe('radar');
+    expect(faultTarget({ kind: 'fenx-429-storm' })).toBe(faultTarget({ kind: 'fenx-5xx-storm' }));
   });
 
   it('limits itself to the kinds asked for', () => {

@@ -45,6 +45,8 @@ const result: SoakResult = {
   peakRssMb: { radar: 120, 'fenx-simulator': 300 },
   droppedByRetention: { 'fenx.webhook.events.v1': 0, 'fenx.entity.details.v1': 812 },
   crashes: [],
+  logDir: '/tmp/soak-logs-42-abc',
+  logsKept: true,
   timeline: [],
   ok: false,
 };
@@ -65,6 +67,39 @@ describe('renderReport', () => {
       '| `fenx.entity.details.v1` records deleted by retention before the end check (seen live before) | 812 |',
     );
     expect(md).toContain('- journeys j1: expected present etag "a", found no record');
+    expect(md).toContain('| app logs | kept in `/tmp/soak-logs-42-abc` (one file per app) |');
+    expect(md).toContain('| unexpected process exits (each restarted after a back-off) | 0 |');
+  });
+
+  it('lists every crash with its exit code or signal and its last lines, and the part that stalled', () => {
+    const md = renderReport({
+      ...result,
+      crashes: [
+        {
+          app: 'lake-sink',
+          code: 1,
+          signal: null,
+          atMs: 612000,
+          lastLines: ['{"log.level":"error","message":"lake consumer of t failed for good (x)"}'],
+        },
+        { app: 'radar', code: null, signal: 'SIGSEGV', atMs: 5, lastLines: [] },
+      ],
+      stall: {
+        component: 'lake-sink',
+        input: 'the lake topics',
+        lag: 26911,
+        forMs: 300000,
+        progress: 0,
+        crashes: 1,
+      },
+    });
+    expect(md).toContain('| unexpected process exits (each restarted after a back-off) | 2 |');
+    expect(md).toContain('- lake-sink at 612,000 ms: exit code 1, signal null; its last 1 lines:');
+    expect(md).toContain('  {"log.level":"error","message":"lake consumer of t failed for good (x)"}');
+    expect(md).toContain('- radar at 5 ms: exit code null, signal SIGSEGV; its last 0 lines:');
+    expect(md).toContain(
+      '| **failed fast**: stopped progressing | lake-sink: 26,911 records of the lake topics waiting, nothing moved on for 300 s, 1 crashes |',
+    );
   });
 
   it('says "none" when nothing was dead-lettered and lists no shortfalls when complete', () => {

@@ -35,7 +35,14 @@ export function renderReport(r: SoakResult): string {
     `| time to converge after the last fault | ${r.convergedAfterLastFaultMs === null ? 'did not converge' : `${(r.convergedAfterLastFaultMs / 1000).toFixed(1)} s`} |`,
     `| radar fuzz requests (signed accepted / unsigned accepted / accepted not stored / no answer within 10 s) | ${n(r.fuzz.sent)} (${n(r.fuzz.signedAccepted)} / ${r.fuzz.unsignedAccepted} / ${r.fuzz.acceptedNotStored} / ${noAnswer(r)}) |`,
     `| malformed topic-1 records written / dead-lettered (each extractor's dead-letter topic, distinct records) | ${n(r.malformed.written)} / ${n(r.malformed.deadLettered)} |`,
-    `| unexpected process exits | ${r.crashes.length} |`,
+    `| extra faults | ${r.options.extraFaults} |`,
+    `| unexpected process exits (each restarted after a back-off) | ${r.crashes.length} |`,
+    ...(r.stall
+      ? [
+          `| **failed fast**: stopped progressing | ${r.stall.component}: ${n(r.stall.lag)} records of ${r.stall.input} waiting, nothing moved on for ${Math.round(r.stall.forMs / 1000)} s, ${r.stall.crashes} crashes |`,
+        ]
+      : []),
+    `| app logs | ${r.logsKept ? `kept in \`${r.logDir}\` (one file per app)` : 'deleted (the run passed)'} |`,
     '',
     '**Faults** (ms after the burst started):',
     '',
@@ -61,6 +68,18 @@ export function renderReport(r: SoakResult): string {
       .sort()
       .map(([app, mb]) => `| ${app} | ${mb} |`),
   ];
+  if (r.crashes.length > 0) {
+    lines.push('', '**Crashes** (an app that exited on its own, restarted after a back-off):', '');
+    for (const c of r.crashes) {
+      lines.push(
+        `- ${c.app} at ${n(c.atMs)} ms: exit code ${c.code}, signal ${c.signal}; its last ${c.lastLines.length} lines:`,
+        '',
+        '  ```',
+        ...c.lastLines.map((l) => `  ${l.replace(/```/g, "'''")}`),
+        '  ```',
+      );
+    }
+  }
   if (!e.complete) {
     lines.push('', '**Shortfalls** (first 20 of each):', '');
     for (const [what, s] of [

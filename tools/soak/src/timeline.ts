@@ -12,6 +12,8 @@ export interface TimelineSample {
   delivered: number;
   /** What the journey extractor's group has yet to process in topic 1 (null: Kafka did not answer). */
   topic1Lag: number | null;
+  /** What lake-sink's groups have yet to write, over the lake topics (null: Kafka did not answer). */
+  lakeLag?: number | null;
   /** Journeys and entities in the detail topics (latest record per key). */
   details: number;
   /** Lines in the lake's files. */

@@ -1,0 +1,30 @@
+import { KafkaClient, KafkaProducer, TOPICS } from '@fenx/kafka';
+import type { KafkaCluster } from '@fenx/kafka/testing';
+
+/** Records no radar would write, straight into topic 1: the extractors must dead-letter or skip them. */
+export async function writeMalformed(
+  kafka: KafkaClient,
+  broker: KafkaCluster,
+  count: number,
+): Promise<number> {
+  if (count === 0) return 0;
+  const producer = new KafkaProducer(kafka, broker.settings());
+  await producer.connect();
+  try {
+    const values = [
+      'not json',
+      '[]',
+      '{"schema":"fenx.webhook-event.v0"}',
+      '{"schema":"fenx.webhook-event.v1"}',
+      '',
+    ];
+    const records = Array.from({ length: count }, (_, i) => ({
+      key: `malformed-${i}`,
+      value: values[i % values.length],
+    }));
+    await producer.emit(TOPICS.webhookEvents.name, records);
+    return count;
+  } finally {
+    await producer.disconnect();
+  }
+}
