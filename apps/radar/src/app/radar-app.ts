@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import { type INestApplication, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -9,6 +9,7 @@ import { InternalListener } from './internal-listener';
 import { RadarConfig, RadarHttpLimits } from './radar-config';
 import { RadarMetrics } from './radar-metrics';
 import { RadarModule } from './radar.module';
+import { assignRequestIds, requestFields } from './request-context';
 
 /** How often Node checks connections against the request and headers timeouts. */
 const CONNECTIONS_CHECKING_INTERVAL_MS = 1000;
@@ -36,6 +37,8 @@ export async function createRadarApp(config: RadarConfig): Promise<INestApplicat
         headersTimeout: limits.headersTimeoutMs,
         connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS,
       },
+      // radar has no Nest middleware (see RadarModule's logging): no @fastify/middie hook on every request.
+      skipMiddie: true,
     });
     const fastify = adapter.getInstance();
     fastify.removeAllContentTypeParsers();
@@ -66,6 +69,7 @@ export async function createRadarApp(config: RadarConfig): Promise<INestApplicat
   }
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  assignRequestIds(app.getHttpServer() as Server);
   countRefusedBeforeTheRoute(app, config.webhookPath);
   if (config.internalPort !== undefined) separatePorts(app, config.webhookPath);
   return app;
@@ -150,15 +154,24 @@ function separatePorts(app: INestApplication, webhookPath: string): void {
   }
 }
 
-/** 413 (and 400 for a body that could not be read) are answered by the platform: counted here. */
+/** 413 (and 400 for a body that could not be read) are answered by the platform: counted and logged here. */
 function countRefusedBeforeTheRoute(app: INestApplication, path: string): void {
   const metrics = app.get(RadarMetrics);
+  const logger = new NestLogger('Webhook');
   const server = app.getHttpServer() as Server;
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== path) return;
     res.once('finish', () => {
-      if (res.statusCode === 413) metrics.requests.inc({ outcome: 'too_large' });
-      else if (res.statusCode === 400) metrics.requests.inc({ outcome: 'bad_request' });
+      if (res.statusCode === 413) {
+        metrics.answered.too_large.inc();
+        logger.warn(
+          { ...requestFields(req), bytes: req.headers['content-length'] },
+          'body over RADAR_MAX_BODY_BYTES: answered 413',
+        );
+      } else if (res.statusCode === 400) {
+        metrics.answered.bad_request.inc();
+        logger.warn(requestFields(req), 'body could not be read: answered 400');
+      }
     });
   });
 }

@@ -1,4 +1,5 @@
 import { Injectable, Provider } from '@nestjs/common';
+import { PROBLEM_CODES, type ProblemCode } from '@fenx/fenx-events';
 import { LATENCY_BUCKETS_SECONDS, SIZE_BUCKETS } from '@fenx/metrics';
 import {
   InjectMetric,
@@ -9,13 +10,27 @@ import {
 import type { Counter, Gauge, Histogram } from 'prom-client';
 
 /** `radar_http_requests_total{outcome}` values (docs/metrics.md). */
-export type RequestOutcome =
-  | 'accepted'
-  | 'flagged'
-  | 'unauthorized'
-  | 'too_large'
-  | 'unavailable'
-  | 'bad_request';
+export const REQUEST_OUTCOMES = [
+  'accepted',
+  'flagged',
+  'unauthorized',
+  'too_large',
+  'unavailable',
+  'bad_request',
+] as const;
+export type RequestOutcome = (typeof REQUEST_OUTCOMES)[number];
+
+/** A series of a labelled counter, its labels bound once. */
+export interface BoundCounter {
+  inc(value?: number): void;
+}
+
+function bind<K extends string>(counter: Counter<string>, label: string, values: readonly K[]) {
+  return Object.fromEntries(values.map((v) => [v, counter.labels({ [label]: v })])) as Record<
+    K,
+    BoundCounter
+  >;
+}
 
 const M = {
   requests: 'radar_http_requests_total',
@@ -60,6 +75,11 @@ export const RADAR_METRIC_PROVIDERS: Provider[] = [
 
 @Injectable()
 export class RadarMetrics {
+  /** `radar_http_requests_total` by outcome, bound at start (no label lookup per request). */
+  readonly answered: Record<RequestOutcome, BoundCounter>;
+  /** `radar_validation_flags_total` by problem code, bound at start. */
+  readonly flagged: Record<ProblemCode, BoundCounter>;
+
   constructor(
     @InjectMetric(M.requests) readonly requests: Counter<'outcome'>,
     @InjectMetric(M.signatureFailures) readonly signatureFailures: Counter<'reason'>,
@@ -69,5 +89,8 @@ export class RadarMetrics {
     @InjectMetric(M.batchSize) readonly batchSize: Histogram,
     @InjectMetric(M.writeFailures) readonly writeFailures: Counter<'reason'>,
     @InjectMetric(M.inFlight) readonly inFlight: Gauge,
-  ) {}
+  ) {
+    this.answered = bind(requests, 'outcome', REQUEST_OUTCOMES);
+    this.flagged = bind(flags, 'reason', PROBLEM_CODES);
+  }
 }

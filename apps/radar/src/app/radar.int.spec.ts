@@ -146,6 +146,21 @@ describe.each(HTTP_PLATFORMS)('radar on %s against Apache Kafka', (platform) => 
     ).toBeGreaterThanOrEqual(1);
   });
 
+  it("echoes the caller's x-request-id, or a new one, on 200, 401 and 413 alike", async () => {
+    const { body } = notification();
+    const own = await post(body, { 'x-fenx-signature': sign(body, CURRENT), 'x-request-id': 'req-own' });
+    expect([own.status, own.headers.get('x-request-id')]).toEqual([200, 'req-own']);
+    const forged = await post(body, { 'x-fenx-signature': sign(body, 'not-the-secret') });
+    expect(forged.status).toBe(401);
+    expect(forged.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const large = JSON.stringify({ padding: 'x'.repeat(70000) });
+    const tooLarge = await post(large, {
+      'x-fenx-signature': sign(large, CURRENT),
+      'x-request-id': 'req-big',
+    });
+    expect([tooLarge.status, tooLarge.headers.get('x-request-id')]).toEqual([413, 'req-big']);
+  });
+
   it('writes every genuine event, flagged with its reasons when it is odd, and answers 200', async () => {
     const unknownType = notification({ EventType: 'journey:somethingnew' }).body;
     const unknownUrl = notification({ RelativeUrl: 'newapi/api/thing/123' }).body;

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { LoggingModule } from '@fenx/logging';
+import { LoggerModule } from 'nestjs-pino';
+import { CONTEXT_KEY, pinoHttpOptions } from '@fenx/logging';
 import { MetricsModule } from '@fenx/metrics';
 import { HealthController } from './health.controller';
 import { InternalListener } from './internal-listener';
@@ -16,7 +17,14 @@ export class RadarModule {
     return {
       module: RadarModule,
       imports: [
-        LoggingModule.forRoot(APP, config.logging),
+        // @fenx/logging's ECS lines through nestjs-pino, without its request middleware (forRoutes: none):
+        // no per-request child logger, async context or request line. The request id is radar's own
+        // (request-context.ts), and refusals, flags and failures are logged with it.
+        LoggerModule.forRoot({
+          pinoHttp: pinoHttpOptions(APP, config.logging),
+          renameContext: CONTEXT_KEY,
+          forRoutes: [],
+        }),
         MetricsModule.forRoot({ app: APP.service }),
         TerminusModule,
       ],

@@ -13,15 +13,15 @@ import {
 import { SIGNATURE_HEADER, Verifier } from '@fenx/hmac';
 import { compileNotificationValidator, NotificationValidator } from '@fenx/fenx-events';
 import { buildWebhookEvent } from '@fenx/kafka';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { RadarConfig } from './radar-config';
 import { RadarKafka } from './radar-kafka';
 import { RadarMetrics } from './radar-metrics';
+import { rawRequest, requestFields, requestIdOf } from './request-context';
 import { RADAR_CONFIG } from './tokens';
 
 /** What both HTTP platforms hand the controller: the raw body bytes (never parsed) and the headers. */
 interface RawRequest {
-  id?: string | number;
   body?: unknown;
   headers: IncomingHttpHeaders;
 }
@@ -77,12 +77,16 @@ export function webhookController(path: string): Type<unknown> {
 
     private async handle(req: RawRequest): Promise<Accepted> {
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const requestId = req.id === undefined ? undefined : String(req.id);
+      const raw = rawRequest(req);
+      const requestId = requestIdOf(raw);
       const signature = this.verifier.verify(body, req.headers[SIGNATURE_HEADER]);
       if (!signature.ok) {
         this.metrics.signatureFailures.inc({ reason: signature.reason });
-        this.metrics.requests.inc({ outcome: 'unauthorized' });
-        this.logger.warn({ requestId, reason: signature.reason, bytes: body.length }, 'signature refused');
+        this.metrics.answered.unauthorized.inc();
+        this.logger.warn(
+          { ...requestFields(raw), reason: signature.reason, bytes: body.length },
+          'signature refused',
+        );
         throw new UnauthorizedException(`${SIGNATURE_HEADER} ${signature.reason}`);
       }
 
@@ -93,14 +97,19 @@ export function webhookController(path: string): Type<unknown> {
         validator: this.validator,
       });
 
-      await this.store(record, event.notificationId, requestId);
+      await this.store(record, event.notificationId, raw);
 
-      if (event.valid) this.metrics.requests.inc({ outcome: 'accepted' });
+      if (event.valid) this.metrics.answered.accepted.inc();
       else {
-        this.metrics.requests.inc({ outcome: 'flagged' });
-        for (const code of new Set(problems.map((p) => p.code))) this.metrics.flags.inc({ reason: code });
+        this.metrics.answered.flagged.inc();
+        for (const code of new Set(problems.map((p) => p.code))) this.metrics.flagged[code].inc();
         this.logger.warn(
-          { requestId, notificationId: event.notificationId, key: record.key, problems: event.problems },
+          {
+            ...requestFields(raw),
+            notificationId: event.notificationId,
+            key: record.key,
+            problems: event.problems,
+          },
           'genuine event written with valid=false',
         );
       }
@@ -111,7 +120,7 @@ export function webhookController(path: string): Type<unknown> {
     private async store(
       record: Parameters<RadarKafka['writer']['write']>[0],
       notificationId: string,
-      requestId?: string,
+      raw: IncomingMessage,
     ) {
       let timer: NodeJS.Timeout | undefined;
       const bound = this.config.ackTimeoutMs;
@@ -133,10 +142,10 @@ export function webhookController(path: string): Type<unknown> {
       ]).finally(() => clearTimeout(timer));
       if (outcome.ok) return;
       if ('timeout' in outcome) this.metrics.writeFailures.inc({ reason: 'timeout' });
-      this.metrics.requests.inc({ outcome: 'unavailable' });
+      this.metrics.answered.unavailable.inc();
       this.logger.error(
         {
-          requestId,
+          ...requestFields(raw),
           notificationId,
           reason: outcome.reason,
           err: 'error' in outcome ? outcome.error : undefined,
