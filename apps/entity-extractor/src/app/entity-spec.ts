@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AggregateGroup, ExtractionSpec, FetchContext, FetchResult } from '@fenx/extraction';
-import { FenxApiError, FenxClient } from '@fenx/fenx-client';
+import { FenxClient, isCredentialRefusal } from '@fenx/fenx-client';
 import { entityDetailRecord, StopConsumerError, WebhookEvent } from '@fenx/kafka';
 import { EntityFetcher } from './fetch/entity-fetcher';
 import { EventNeeds, mergeByEntity, planEvent, PlannedEvent } from './fetch/entity-work';
@@ -30,14 +30,11 @@ export class EntitySpec implements ExtractionSpec {
   private readonly fetcher: EntityFetcher;
   private readonly now: () => number;
 
-  private readonly tokenPath: string;
-
   constructor(
     private readonly client: FenxClient,
     @Inject(ENTITY_SPEC_OPTIONS) private readonly options: EntitySpecOptions,
   ) {
     this.fetcher = new EntityFetcher(client);
-    this.tokenPath = new URL(client.settings.tokenUrl).pathname;
     this.now = options.now ?? Date.now;
   }
 
@@ -83,8 +80,11 @@ export class EntitySpec implements ExtractionSpec {
       details = await this.fetcher.fetch(work, { correlationId: context.correlationId });
     } catch (error) {
       // Refused credentials are nobody's event: stop without committing instead of dead-lettering.
-      if (error instanceof FenxApiError && this.refusedCredentials(error))
-        throw new StopConsumerError(`FenX refused the credentials (${error.status} on ${error.path})`, error);
+      if (isCredentialRefusal(error))
+        throw new StopConsumerError(
+          `FenX refused the credentials or tenant: ${(error as Error).message}`,
+          error,
+        );
       throw error;
     }
     if (details.some((d) => d.state === 'deleted') && this.young(group)) {
@@ -112,8 +112,11 @@ export class EntitySpec implements ExtractionSpec {
     try {
       res = await this.client.getAssociation(associationId, { correlationId: context.correlationId });
     } catch (error) {
-      if (error instanceof FenxApiError && this.refusedCredentials(error))
-        throw new StopConsumerError(`FenX refused the credentials (${error.status} on ${error.path})`, error);
+      if (isCredentialRefusal(error))
+        throw new StopConsumerError(
+          `FenX refused the credentials or tenant: ${(error as Error).message}`,
+          error,
+        );
       throw error;
     }
     if (
@@ -128,13 +131,6 @@ export class EntitySpec implements ExtractionSpec {
       res.status === 'not-found'
         ? `association ${associationId} is gone and its event names no entity: no record can be keyed`
         : `association ${associationId} names no sourceId: its entity is unknown`,
-    );
-  }
-
-  private refusedCredentials(error: FenxApiError): boolean {
-    if (error.status === 401 || error.status === 403) return true;
-    return (
-      error.path === this.tokenPath && error.status !== undefined && error.status >= 400 && error.status < 500
     );
   }
 

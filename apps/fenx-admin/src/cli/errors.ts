@@ -1,5 +1,5 @@
 import { ConfigValidationError } from '@fenx/config';
-import { FenxApiError } from '@fenx/fenx-client';
+import { FenxApiError, isCredentialRefusal } from '@fenx/fenx-client';
 import { isKafkaError } from '@fenx/kafka';
 import { CommanderError } from 'commander';
 
@@ -12,7 +12,7 @@ export const EXIT = {
   usage: 2,
   /** Unknown webhook id or topic. */
   notFound: 3,
-  /** FenX refused the credentials (401/403). */
+  /** FenX refused the credentials or the tenant (isCredentialRefusal). */
   unauthorized: 4,
   /** FenX unreachable, timing out, 5xx or rate limited after the client's retries. */
   fenxUnavailable: 5,
@@ -36,10 +36,10 @@ export class CliError extends Error {
 }
 
 function fenxFailure(e: FenxApiError): { code: number; message: string } {
-  if (e.status === 401 || e.status === 403)
+  if (isCredentialRefusal(e))
     return {
       code: EXIT.unauthorized,
-      message: `FenX refused the credentials (HTTP ${e.status}): check FENX_CLIENT_ID, FENX_CLIENT_SECRET, FENX_TENANT_ID and FENX_SCOPES.\n${e.message}`,
+      message: `FenX refused the credentials (${e.tokenRequest ? 'token endpoint answered ' : ''}HTTP ${e.status}): check FENX_CLIENT_ID, FENX_CLIENT_SECRET, FENX_TENANT_ID and FENX_SCOPES.\n${e.message}`,
     };
   if (e.reason === 'network' || e.reason === 'timeout')
     return { code: EXIT.fenxUnavailable, message: `FenX is unreachable (${e.reason}): ${e.message}` };

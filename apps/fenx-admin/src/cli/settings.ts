@@ -1,7 +1,6 @@
 import { Env, validateEnv } from '@fenx/config';
-import { FenxApiError, FenxClient, FenxClientEnv, fenxClientSettingsFrom } from '@fenx/fenx-client';
+import { FenxClient, FenxClientEnv, fenxClientSettingsFrom } from '@fenx/fenx-client';
 import { createKafka, KafkaClient, KafkaEnv, kafkaSettingsFrom, KafkaSettings } from '@fenx/kafka';
-import { CliError, EXIT } from './errors';
 
 /** A FenX client from the FENX_* variables (fails naming every bad one). Close it when done. */
 export function fenxClientFrom(env: Env): FenxClient {
@@ -18,22 +17,6 @@ export async function withFenx<T>(env: Env, fn: (fenx: FenxClient) => Promise<T>
   const fenx = fenxClientFrom(env);
   try {
     return await fn(fenx);
-  } catch (e) {
-    // The token endpoint answers a bad client id or secret with 400 invalid_client (OAuth2).
-    const tokenPath = new URL(fenx.settings.tokenUrl).pathname;
-    if (
-      e instanceof FenxApiError &&
-      e.path === tokenPath &&
-      e.status !== undefined &&
-      e.status >= 400 &&
-      e.status < 500 &&
-      e.status !== 429
-    )
-      throw new CliError(
-        `FenX refused the credentials (token endpoint answered HTTP ${e.status}): check FENX_CLIENT_ID, FENX_CLIENT_SECRET and FENX_SCOPES.\n${e.message}`,
-        EXIT.unauthorized,
-      );
-    throw e;
   } finally {
     await fenx.close();
   }

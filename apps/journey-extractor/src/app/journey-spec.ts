@@ -7,7 +7,7 @@ import {
   FetchResult,
   SourceEvent,
 } from '@fenx/extraction';
-import { FenxApiError, FenxClient } from '@fenx/fenx-client';
+import { FenxClient, isCredentialRefusal } from '@fenx/fenx-client';
 import {
   JOURNEY_DETAIL_SCHEMA,
   JourneyDetail,
@@ -43,14 +43,6 @@ function latestWhen(group: AggregateGroup): string {
   for (const e of group.events)
     if (Date.parse(e.event.when) > Date.parse(best) || Number.isNaN(Date.parse(best))) best = e.event.when;
   return best;
-}
-
-/** Credentials or tenant refused: no event is at fault, so nothing may be dead-lettered. */
-function isRefusal(error: unknown): boolean {
-  return (
-    error instanceof FenxApiError &&
-    (error.status === 401 || error.status === 403 || /connect\/token/.test(error.path))
-  );
 }
 
 /**
@@ -91,7 +83,11 @@ export class JourneySpec implements ExtractionSpec {
         correlationId: context.correlationId,
       });
     } catch (error) {
-      if (isRefusal(error)) throw new StopConsumerError('FenX refused the credentials or tenant', error);
+      if (isCredentialRefusal(error))
+        throw new StopConsumerError(
+          `FenX refused the credentials or tenant: ${(error as Error).message}`,
+          error,
+        );
       throw error;
     }
     if (result.status === 'not-modified') return {};

@@ -24,6 +24,8 @@ export interface FenxApiErrorInit {
   messages?: FenxMessage[];
   /** For `invalid-response`: the JSON pointer of the field that broke the contract. */
   field?: string;
+  /** The failed request was the identity server's token request, not an API call. */
+  tokenRequest?: boolean;
   cause?: unknown;
 }
 
@@ -41,6 +43,7 @@ export class FenxApiError extends Error {
   readonly errorCode?: string;
   readonly messages: FenxMessage[];
   readonly field?: string;
+  readonly tokenRequest: boolean;
 
   constructor(init: FenxApiErrorInit) {
     const what = init.status !== undefined ? `HTTP ${init.status}` : init.reason;
@@ -64,5 +67,18 @@ export class FenxApiError extends Error {
     this.errorCode = init.errorCode;
     this.messages = init.messages ?? [];
     this.field = init.field;
+    this.tokenRequest = init.tokenRequest ?? false;
   }
+}
+
+/**
+ * FenX refused the credentials or the tenant: a 401 or 403 of any call, or the identity server
+ * refusing the token request (its `invalid_client`, `invalid_scope`… come as 400; a 429 is not a
+ * refusal). No event is at
+ * fault, so the extractors stop without committing or dead-lettering, and the CLI names the settings.
+ */
+export function isCredentialRefusal(error: unknown): boolean {
+  if (!(error instanceof FenxApiError) || error.status === undefined) return false;
+  if (error.status === 401 || error.status === 403) return true;
+  return error.tokenRequest && error.status >= 400 && error.status < 500 && error.status !== 429;
 }

@@ -1,4 +1,4 @@
-import { FenxApiError } from './fenx-api-error';
+import { FenxApiError, isCredentialRefusal } from './fenx-api-error';
 import { FenxClient } from './fenx-client';
 import { CLIENT_ID, CLIENT_SECRET, FakeFenx, json, ok, TENANT, TestClock } from './test/fake-fenx';
 
@@ -145,6 +145,8 @@ describe('FenxClient authentication and headers', () => {
         path: '/connect/token',
         attempts: 1,
       });
+      expect(e.tokenRequest).toBe(true);
+      expect(isCredentialRefusal(e)).toBe(true);
       expect(e.message).not.toContain('wrong-secret');
       expect(JSON.stringify(e)).not.toContain('wrong-secret');
       expect(fake.requests).toHaveLength(0);
@@ -221,5 +223,34 @@ describe('FenxClient authentication and headers', () => {
     const error = (await client.getEntity('e-1').catch((e: unknown) => e)) as FenxApiError;
     expect(error.message).toBe(`FenX GET ${ENTITY} failed after 1 attempt: HTTP 400 BAD_REQUEST: Bad id`);
     expect(error.message).not.toMatch(/token-1|s3cret/);
+  });
+
+  it('tells a refusal of the credentials or tenant from other failures', async () => {
+    const failure = (status: number | undefined, tokenRequest: boolean) =>
+      new FenxApiError({
+        reason: status === undefined ? 'network' : 'http-status',
+        method: 'POST',
+        path: '/p',
+        attempts: 1,
+        status,
+        tokenRequest,
+      });
+    // Any call answered 401 or 403; the identity server's 4xx (invalid_client comes as 400).
+    expect(isCredentialRefusal(failure(401, false))).toBe(true);
+    expect(isCredentialRefusal(failure(403, false))).toBe(true);
+    expect(isCredentialRefusal(failure(400, true))).toBe(true);
+    // Not refusals: an API call's own 4xx, any 429, a 5xx, no answer at all, another error.
+    expect(isCredentialRefusal(failure(400, false))).toBe(false);
+    expect(isCredentialRefusal(failure(404, false))).toBe(false);
+    expect(isCredentialRefusal(failure(429, true))).toBe(false);
+    expect(isCredentialRefusal(failure(503, true))).toBe(false);
+    expect(isCredentialRefusal(failure(undefined, true))).toBe(false);
+    expect(isCredentialRefusal(new Error('HTTP 401'))).toBe(false);
+    // An API call's failure never passes for the token request's.
+    fake.on('GET', ENTITY, (_req, res) => json(res, 400, { messages: [{ message: 'bad' }] }));
+    const api = await client.getEntity('e-1').catch((e: unknown) => e);
+    expect(api).toBeInstanceOf(FenxApiError);
+    expect(api).toMatchObject({ status: 400, tokenRequest: false });
+    expect(isCredentialRefusal(api)).toBe(false);
   });
 });

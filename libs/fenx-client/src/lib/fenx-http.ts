@@ -52,6 +52,8 @@ export interface FenxRequestSpec {
   answers?: readonly number[];
   /** False for calls that must not be repeated once FenX may have received them (creations). */
   idempotent?: boolean;
+  /** The identity server's token request (its failures say so: `FenxApiError.tokenRequest`). */
+  tokenRequest?: boolean;
 }
 
 type Failure = { reason: FenxFailureReason; notSent: boolean };
@@ -378,6 +380,7 @@ export class FenxHttp {
       path: spec.path,
       attempts,
       field,
+      tokenRequest: spec.tokenRequest,
       messages: [
         {
           message: `${spec.method} ${spec.route} answered a body that breaks the contract (${violation.schema}): ${field} ${violation.message}`,
@@ -466,6 +469,7 @@ export class FenxHttp {
       status: res?.status,
       errorCode: res ? errorCodeOf(res.body) : undefined,
       messages: res ? messagesOf(res.body) : [],
+      tokenRequest: spec.tokenRequest,
       cause,
     });
   }

@@ -26,7 +26,7 @@ export function tokenRequest(settings: FenxClientSettings): {
   const path = pathOf(tokenUrl);
   return {
     url: tokenUrl,
-    spec: { method: 'POST', route: path, path },
+    spec: { method: 'POST', route: path, path, tokenRequest: true },
     headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
     body: form.toString(),
   };
