@@ -17,7 +17,10 @@ export class ConfigValidationError extends Error {
   }
 }
 
-/** The process environment. The only place in the project that reads `process.env`. */
+/**
+ * The process environment, for settings validated by `validateEnv`. Outside it, only `KAFKA_NAMESPACE`
+ * is read directly (libs/kafka's topics.ts, once at load: topic names are constants).
+ */
 export function processEnv(): Env {
   return process.env;
 }

@@ -39,7 +39,7 @@ export const TOPICS = {
     config: { 'cleanup.policy': 'delete', 'retention.ms': String(7 * DAY_MS) },
     key: 'journey or entity id of the event (notification id when it names neither)',
     description:
-      'Topic 1: every FenX notification radar received (and reconciliation/backfill events), verbatim plus parsed fields. A work queue for the extractors; not for the lake.',
+      'Topic 1: every FenX notification radar received (and reconciliation/backfill events), verbatim plus parsed fields. A work queue for the extractors, and kept in the lake as received (lake-sink writes it).',
   },
   journeyDetails: {
     name: namespaced('fenx.journey.details.v1'),
