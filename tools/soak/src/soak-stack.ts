@@ -120,6 +120,11 @@ export class SoakStack {
         SIM_JOURNEYS: '100',
         SIM_WEBHOOK_URL: `${radarUrl}/webhooks/fenx`,
         SIM_TIME_SCALE: '120',
+        // FenX's retries (2, 4, 8 and 16 minutes) last 30 minutes, a hundred times a restart of radar;
+        // at 120× they would last 15 s, less than radar's restart on a loaded machine, and a planned
+        // restart would disable the webhook. The same four retries at 8× those delays keep the webhook
+        // on through a restart (2 minutes of real time), as it stays on in production.
+        SIM_RETRY_DELAYS_MINUTES: '16,32,64,128',
         SIM_DELIVERY_WINDOW: '16',
         SIM_STEP_INTERVAL_MS: '3600000',
         // A production tenant's limit (200 calls/s, 50 in flight), shared by the two extractors (apps.ts).
