@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { runMain, UsageError } from '@fenx/cli';
+import { processEnv } from '@fenx/config';
 import { calibrate, SIGNING_SCHEMES } from '@fenx/hmac';
 import { Command } from 'commander';
 import { APP, loadRadarConfig } from './app/radar-config';
@@ -18,7 +19,7 @@ async function serve(): Promise<void> {
 
 /** Which signing scheme a captured FenX delivery matches: exit 0 with the scheme(s), 1 with none. */
 function runCalibrate(options: { body: string; signature: string; secret?: string }): void {
-  const secret = options.secret ?? process.env['RADAR_CALIBRATE_SECRET'];
+  const secret = options.secret ?? processEnv()['RADAR_CALIBRATE_SECRET'];
   if (!secret) {
     process.stderr.write('calibrate: give the webhook secret with --secret or RADAR_CALIBRATE_SECRET\n');
     process.exit(2);

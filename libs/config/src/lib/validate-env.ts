@@ -18,8 +18,8 @@ export class ConfigValidationError extends Error {
 }
 
 /**
- * The process environment, for settings validated by `validateEnv`. Outside it, only `KAFKA_NAMESPACE`
- * is read directly (libs/kafka's topics.ts, once at load: topic names are constants).
+ * The process environment: apps and libs read it through here. The one exception is `KAFKA_NAMESPACE`,
+ * read directly by libs/kafka's topics.ts once at load (topic names are constants).
  */
 export function processEnv(): Env {
   return process.env;
