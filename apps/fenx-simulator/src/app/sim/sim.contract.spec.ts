@@ -44,7 +44,7 @@ describe('simulation control and ground truth', () => {
     expect(lean.webhooks[0].deliveryLog).toBeUndefined();
   });
 
-  it('burst mode emits and delivers thousands of notifications quickly', async () => {
+  it('burst mode emits and delivers thousands of notifications', async () => {
     const before = (await sim.sim<Truth>('GET', '/ground-truth?deliveryLog=false')).webhooks[0].delivered;
     const started = await sim.sim<{ running: boolean; requested: number }>('POST', '/burst', {
       count: 20_000,
@@ -69,7 +69,8 @@ describe('simulation control and ground truth', () => {
     );
     const truth = await sim.sim<Truth>('GET', '/ground-truth?deliveryLog=false');
     expect(truth.entities.every((e) => e.version >= 400)).toBe(true);
-  });
+    // Its two waits may take 30 s each on a loaded machine: the test's own limit covers both.
+  }, 90_000);
 
   it('manual clock control: advance and scale', async () => {
     const c1 = await sim.sim<{ mode: string; now: string }>('GET', '/clock');
