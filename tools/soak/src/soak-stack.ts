@@ -29,14 +29,16 @@ export interface Crash {
 
 export interface SoakStackOptions {
   seed: number;
+  /** The apps, given the broker's settings, the simulator's URL and free ports. */
   apps: (ctx: {
     kafkaEnv: Record<string, string>;
     simulatorUrl: string;
     ports: SoakPorts;
     lakeDir: string;
   }) => SoakApp[];
+  /** Simulator settings on top of the soak's own (time scale, delivery window). */
   simulatorEnv?: Record<string, string>;
-  /** Where every app's output goes, one file per app; a fresh directory under the OS's temp dir by default. */
+  /** Where each app's output is written (`<dir>/<app>.log`); a fresh temp directory by default. */
   logDir?: string;
   /** First wait before an app that exited on its own is started again; doubles per crash, up to 30 s. */
   restartBackoffMs?: number;

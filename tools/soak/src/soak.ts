@@ -8,7 +8,7 @@ import { acceptedNotStored, fuzzRadar, FuzzReport } from './fuzz';
 import { OutputTail, Topic1Tail, LiveTail } from './live-tail';
 import { writeMalformed } from './malformed';
 import { FaultKind, PlannedFault, planFaults } from './plan';
-import { Crash, SoakApp, SoakPorts, SoakStack } from './soak-stack';
+import { Crash, SoakStack, SoakStackOptions } from './soak-stack';
 import { ComponentSample, Stall, StallDetector } from './stall';
 import { LakeRowCounter, TimelineSample } from './timeline';
 
@@ -17,8 +17,8 @@ export type { FuzzReport } from './fuzz';
 export type { Stall } from './stall';
 export { readLake, readPipelineState } from './end-state';
 
-export interface SoakOptions {
-  seed: number;
+/** The soak's options; the stack's (seed, apps, simulator settings, log directory) come with them. */
+export interface SoakOptions extends SoakStackOptions {
   /** Notifications of the activity burst (journeys and entities) and of the migration burst (entities). */
   activityEvents: number;
   migrationEvents: number;
@@ -37,17 +37,6 @@ export interface SoakOptions {
    * for none of it for this long. Default 5 minutes.
    */
   stallTimeoutMs?: number;
-  /** Where each app's output is written (`<dir>/<app>.log`); a fresh temp directory by default. */
-  logDir?: string;
-  /** The apps, given the broker's settings, the simulator's URL and free ports. */
-  apps: (ctx: {
-    kafkaEnv: Record<string, string>;
-    simulatorUrl: string;
-    ports: SoakPorts;
-    lakeDir: string;
-  }) => SoakApp[];
-  /** Simulator settings on top of the soak's own (time scale, delivery window). */
-  simulatorEnv?: Record<string, string>;
   log?: (line: string) => void;
 }
 
