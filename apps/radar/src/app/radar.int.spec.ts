@@ -19,6 +19,8 @@ import { createRadarApp, listenRadar } from './radar-app';
 import { HTTP_PLATFORMS, loadRadarConfig } from './radar-config';
 
 const TENANT = '45bf62ac-e4b1-4c16-ae32-d774cd18db6d';
+// radar's bound on waiting for Kafka's acknowledgement in this suite (the default is 5 s).
+const ACK_TIMEOUT_MS = 3000;
 const CURRENT = 'current-secret';
 const PREVIOUS = 'previous-secret';
 
@@ -72,13 +74,13 @@ describe.each(HTTP_PLATFORMS)('radar on %s against Apache Kafka', (platform) => 
   const metrics = async () => (await fetch(`${url}/metrics`)).text();
 
   beforeAll(async () => {
-    broker = await KafkaCluster.start({ brokers: 3 });
+    broker = await KafkaCluster.start({ brokers: 3, startTimeoutMs: 150000 });
     kafka = createKafka(broker.settings('radar-test'), { logCreator: () => () => undefined });
     const config = loadRadarConfig({
       ...broker.env(),
       RADAR_WEBHOOK_SECRETS: `${CURRENT},sha256-raw:${PREVIOUS}`,
       RADAR_MAX_BODY_BYTES: '65536',
-      RADAR_KAFKA_ACK_TIMEOUT_MS: '1500',
+      RADAR_KAFKA_ACK_TIMEOUT_MS: String(ACK_TIMEOUT_MS),
       RADAR_HTTP_PLATFORM: platform,
       FENX_TENANT_ID: TENANT,
       LOG_LEVEL: 'silent',
@@ -213,17 +215,29 @@ describe.each(HTTP_PLATFORMS)('radar on %s against Apache Kafka', (platform) => 
   it('groups concurrent requests into shared produce calls, each answered after its own acknowledgement', async () => {
     const before = metricValue(await metrics(), 'radar_kafka_batch_size_records_count');
     const bodies = Array.from({ length: 60 }, () => notification().body);
-    const answers = await Promise.all(bodies.map((b) => signed(b).then((r) => r.status)));
-    expect(answers.every((s) => s === 200)).toBe(true);
+    // A 503 (an acknowledgement later than the bound, on a loaded machine) is retried, as FenX
+    // retries it; every delivery ends in a 200.
+    const deliver = async (body: string): Promise<number> => {
+      for (let attempt = 1; ; attempt++) {
+        const status = (await signed(body)).status;
+        if (status !== 503 || attempt === 5) return status;
+      }
+    };
+    const answers = await Promise.all(bodies.map(deliver));
+    expect(answers.filter((s) => s !== 200)).toEqual([]);
     const text = await metrics();
     const calls = metricValue(text, 'radar_kafka_batch_size_records_count') - before;
     expect(calls).toBeGreaterThanOrEqual(1);
+    // Fewer produce calls than records written: concurrent requests shared them.
     expect(calls).toBeLessThan(60);
     const stored = new Set((await events()).map((e) => e.event.body));
     expect(bodies.filter((b) => !stored.has(b))).toEqual([]);
   });
 
   it('answers 503 while Kafka is down (never 2xx without a record), is not ready, and 200 again once it is back', async () => {
+    const unavailableBefore = metricValue(await metrics(), 'radar_http_requests_total', {
+      outcome: 'unavailable',
+    });
     await broker.killAll();
     let down: { body: string; status: number }[] = [];
     try {
@@ -234,7 +248,9 @@ describe.each(HTTP_PLATFORMS)('radar on %s against Apache Kafka', (platform) => 
       }
       expect(down.map((d) => d.status)).toEqual([503, 503, 503]);
       expect((await fetch(`${url}/health/ready`)).status).toBe(503);
-      expect(metricValue(await metrics(), 'radar_http_requests_total', { outcome: 'unavailable' })).toBe(3);
+      expect(
+        metricValue(await metrics(), 'radar_http_requests_total', { outcome: 'unavailable' }) - unavailableBefore,
+      ).toBe(3);
     } finally {
       await broker.restartAll();
     }
@@ -244,7 +260,7 @@ describe.each(HTTP_PLATFORMS)('radar on %s against Apache Kafka', (platform) => 
         const s = (await signed(body)).status;
         return s === 200 ? s : undefined;
       },
-      { timeoutMs: 60000, intervalMs: 500, what: 'radar answering 200 again' },
+      { timeoutMs: 90000, intervalMs: 500, what: 'radar answering 200 again' },
     );
     expect(status).toBe(200);
     await waitFor(async () => (await fetch(`${url}/health/ready`)).status === 200, { timeoutMs: 30000 });
@@ -252,7 +268,7 @@ describe.each(HTTP_PLATFORMS)('radar on %s against Apache Kafka', (platform) => 
     // what must never happen is a 200 whose record is missing.
     const stored = new Set((await events()).map((e) => e.event.body));
     expect(stored.has(body)).toBe(true);
-  }, 120000);
+  }, 240000);
 
   it('answers 503 within its bound while two of three brokers are down (acks=all cannot be met), 200 again once one is back', async () => {
     await broker.kill(2);
@@ -266,21 +282,21 @@ describe.each(HTTP_PLATFORMS)('radar on %s against Apache Kafka', (platform) => 
         answers.push({ body, status, ms: Date.now() - started });
       }
       expect(answers.map((a) => a.status)).toEqual([503, 503, 503]);
-      // Bounded by RADAR_KAFKA_ACK_TIMEOUT_MS (1.5 s) plus its own work: it never waits on Kafka's retries.
-      expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(6000);
+      // Bounded by RADAR_KAFKA_ACK_TIMEOUT_MS plus its own work: it never waits on Kafka's retries.
+      expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(ACK_TIMEOUT_MS + 4500);
     } finally {
       await broker.restart(2);
     }
     const { body } = notification();
     await waitFor(async () => (await signed(body)).status === 200, {
-      timeoutMs: 60000,
+      timeoutMs: 90000,
       intervalMs: 500,
       what: 'radar answering 200 with two brokers up',
     });
     await broker.restart(3);
     const stored = new Set((await events()).map((e) => e.event.body));
     expect(stored.has(body)).toBe(true);
-  }, 120000);
+  }, 240000);
 
   it('with a broker frozen (SIGSTOP) for a while: every 200 is stored, nothing else but 503, and 200s again after SIGCONT', async () => {
     const answered: { body: string; status: number }[] = [];
@@ -299,14 +315,14 @@ describe.each(HTTP_PLATFORMS)('radar on %s against Apache Kafka', (platform) => 
       broker.resume(1);
     }
     await waitFor(async () => (await send()) === 200, {
-      timeoutMs: 60000,
+      timeoutMs: 90000,
       intervalMs: 200,
       what: 'a 200 after SIGCONT',
     });
     expect(answered.filter((a) => a.status !== 200 && a.status !== 503)).toEqual([]);
     const stored = new Set((await events()).map((e) => e.event.body));
     expect(answered.filter((a) => a.status === 200 && !stored.has(a.body))).toEqual([]);
-  }, 120000);
+  }, 240000);
 
   // Last in this suite: it replaces the app above by one on two ports with short HTTP limits, on the
   // run's shared cluster (the faults above leave this suite's own cluster recovering for a while).
