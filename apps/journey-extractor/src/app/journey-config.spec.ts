@@ -20,6 +20,25 @@ describe('loadJourneyConfig', () => {
     expect(config.journey.JOURNEY_ETAG_CACHE_SIZE).toBe(100000);
   });
 
+  it('exits on a stall of 15 minutes by default, never with 0, and refuses a stall exit before not ready', () => {
+    expect(loadJourneyConfig(VALID).extractor).toMatchObject({
+      stallAfterMs: 300000,
+      stallExitAfterMs: 900000,
+    });
+    expect(
+      loadJourneyConfig({ ...VALID, EXTRACTOR_STALL_EXIT_AFTER_MS: '0' }).extractor.stallExitAfterMs,
+    ).toBe(0);
+    expect(() =>
+      loadJourneyConfig({
+        ...VALID,
+        EXTRACTOR_STALL_AFTER_MS: '60000',
+        EXTRACTOR_STALL_EXIT_AFTER_MS: '60000',
+      }),
+    ).toThrow(
+      /EXTRACTOR_STALL_EXIT_AFTER_MS \(60000\) must be 0 or longer than EXTRACTOR_STALL_AFTER_MS \(60000\)/,
+    );
+  });
+
   it('names every bad variable of every schema at once, never showing a secret', () => {
     let error: unknown;
     try {

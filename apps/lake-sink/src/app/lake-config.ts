@@ -75,6 +75,17 @@ export class LakeSinkEnv {
   @EnvNumber()
   LAKE_SINK_STALL_AFTER_MS = 300000;
 
+  /**
+   * A stall that lasts this long ends the process with exit code 1, after one log line naming the
+   * partition, so that the orchestrator starts it afresh (0: never, not ready only). Longer than
+   * LAKE_SINK_STALL_AFTER_MS.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  @EnvNumber()
+  LAKE_SINK_STALL_EXIT_AFTER_MS = 900000;
+
   /** Consumer group of the sink (one group per topic: `<group>.<topic>`). */
   @IsString()
   @IsNotEmpty()
@@ -116,6 +127,8 @@ export interface LakeSinkConfig {
   partitionsConcurrently: number;
   /** Lag without a commit for this long: not ready (LAKE_SINK_STALL_AFTER_MS). */
   stallAfterMs: number;
+  /** A stall this long: exit 1 (LAKE_SINK_STALL_EXIT_AFTER_MS; 0 never). */
+  stallExitAfterMs: number;
   groupId: string;
   /** The policy's entity fields for the SQL views. */
   entityFields: EntityFields;
@@ -130,6 +143,13 @@ export function loadLakeSinkConfig(env: Env = processEnv()): LakeSinkConfig {
     throw new RangeError(
       `LAKE_SINK_STALL_AFTER_MS (${lake.LAKE_SINK_STALL_AFTER_MS}) must be longer than LAKE_SINK_FLUSH_INTERVAL_MS (${lake.LAKE_SINK_FLUSH_INTERVAL_MS}): a partition waits up to the flush interval for its next file`,
     );
+  if (
+    lake.LAKE_SINK_STALL_EXIT_AFTER_MS !== 0 &&
+    lake.LAKE_SINK_STALL_EXIT_AFTER_MS <= lake.LAKE_SINK_STALL_AFTER_MS
+  )
+    throw new RangeError(
+      `LAKE_SINK_STALL_EXIT_AFTER_MS (${lake.LAKE_SINK_STALL_EXIT_AFTER_MS}) must be 0 or longer than LAKE_SINK_STALL_AFTER_MS (${lake.LAKE_SINK_STALL_AFTER_MS}): a stalled sink is not ready before it exits`,
+    );
   return {
     port: lake.PORT,
     target: lake.LAKE_SINK_TARGET,
@@ -138,6 +158,7 @@ export function loadLakeSinkConfig(env: Env = processEnv()): LakeSinkConfig {
     flushIntervalMs: lake.LAKE_SINK_FLUSH_INTERVAL_MS,
     partitionsConcurrently: lake.LAKE_SINK_PARTITIONS_CONCURRENTLY,
     stallAfterMs: lake.LAKE_SINK_STALL_AFTER_MS,
+    stallExitAfterMs: lake.LAKE_SINK_STALL_EXIT_AFTER_MS,
     groupId: lake.LAKE_SINK_GROUP_ID,
     entityFields: {
       country: lake.LAKE_ENTITY_COUNTRY_PATH,

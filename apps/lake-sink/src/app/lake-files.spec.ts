@@ -96,6 +96,7 @@ describe('lake files', () => {
       flushBytes: 8 * 1024 * 1024,
       flushIntervalMs: 60000,
       stallAfterMs: 300000,
+      stallExitAfterMs: 900000,
       s3: { endpoint: 'http://x', region: 'us-east-1' },
     });
     expect(() => loadLakeSinkConfig({ LAKE_SINK_FLUSH_RECORDS: '0' })).toThrow(/LAKE_SINK_FLUSH_RECORDS/);
@@ -107,6 +108,10 @@ describe('lake files', () => {
     expect(() => loadLakeSinkConfig({ LAKE_SINK_STALL_AFTER_MS: '10' })).toThrow(/LAKE_SINK_STALL_AFTER_MS/);
     expect(() => loadLakeSinkConfig({ LAKE_SINK_STALL_AFTER_MS: '60000' })).toThrow(
       /LAKE_SINK_STALL_AFTER_MS \(60000\) must be longer than LAKE_SINK_FLUSH_INTERVAL_MS \(60000\)/,
+    );
+    expect(loadLakeSinkConfig({ LAKE_SINK_STALL_EXIT_AFTER_MS: '0' }).stallExitAfterMs).toBe(0);
+    expect(() => loadLakeSinkConfig({ LAKE_SINK_STALL_EXIT_AFTER_MS: '300000' })).toThrow(
+      /LAKE_SINK_STALL_EXIT_AFTER_MS \(300000\) must be 0 or longer than LAKE_SINK_STALL_AFTER_MS \(300000\)/,
     );
     expect(loadLakeSinkConfig({}).entityFields.country).toBe('$.properties.countryOfIncorporation.value');
     expect(

@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, IncomingMessage, request, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -22,6 +24,46 @@ import { replay, REPLAYED_FROM_HEADER } from './replay';
 const T = TOPICS.journeyDetails.name;
 const HOUR_A = Date.parse('2026-11-23T05:20:00Z');
 const HOUR_B = Date.parse('2026-11-23T06:40:00Z');
+
+/**
+ * An HTTP proxy in front of an S3-protocol server that can freeze: while frozen, it takes requests
+ * and answers none of them (an S3 endpoint that hangs), so a write waits without an error.
+ */
+async function freezableProxy(
+  target: string,
+): Promise<{ url: string; freeze(): void; close(): Promise<void> }> {
+  let frozen = false;
+  const held: ServerResponse[] = [];
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (frozen) {
+      held.push(res);
+      return;
+    }
+    const upstream = request(
+      `${target}${req.url}`,
+      { method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    freeze: () => {
+      frozen = true;
+    },
+    close: async () => {
+      for (const res of held) res.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
 
 /** Every line of a topic in the store, with the file it is in. */
 async function lines(store: LakeStore, topic: string): Promise<{ path: string; line: LakeLine }[]> {
@@ -293,4 +335,77 @@ describe('lake-sink against Apache Kafka', () => {
       await server.close();
     }
   }, 180000);
+
+  it('a sink whose S3 hangs: not ready once stalled, then one error line and exit code 1; restarted, every record once', async () => {
+    const s3dir = tempDir();
+    const server = new S3rver({
+      port: 0,
+      address: '127.0.0.1',
+      silent: true,
+      directory: s3dir,
+      configureBuckets: [{ name: 'lake' }],
+    });
+    const { port } = await server.run();
+    const s3 = `http://127.0.0.1:${port}`;
+    const proxy = await freezableProxy(s3);
+    const group = `lake-s-${Date.now()}`;
+    const env = (endpoint: string) => ({
+      LAKE_SINK_TARGET: 's3://lake/stall',
+      S3_ENDPOINT: endpoint,
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      LAKE_SINK_FLUSH_RECORDS: '100',
+      LAKE_SINK_GROUP_ID: group,
+      LAKE_SINK_STALL_AFTER_MS: '5000',
+      LAKE_SINK_STALL_EXIT_AFTER_MS: '12000',
+    });
+    const store = new S3Store('s3://lake/stall', {
+      endpoint: s3,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+    const inLake = async (n: number, what: string) =>
+      waitFor(
+        async () => {
+          const l = await lines(store, T);
+          return l.length >= n ? l : undefined;
+        },
+        { timeoutMs: 90000, what },
+      );
+    let app = await sink(env(proxy.url));
+    try {
+      const before = (await readTopic(kafka, T)).length;
+      await inLake(before, 'the topic in S3 before the freeze');
+      proxy.freeze();
+      await produce(120, HOUR_B);
+      const ready = app.options.readyUrl as string;
+      const stalled = await waitFor(
+        async () => {
+          const res = await fetch(ready).catch(() => undefined);
+          return res?.status === 503 ? await res.text() : undefined;
+        },
+        { timeoutMs: 60000, intervalMs: 500, what: 'the stalled sink not ready' },
+      );
+      expect(stalled).toContain('stalled');
+      const exit = await Promise.race([
+        app.exited(),
+        new Promise<undefined>((r) => setTimeout(() => r(undefined), 90000)),
+      ]);
+      expect(exit).toEqual({ code: 1, signal: null });
+      const log = app.output().join('\n');
+      expect(log).toMatch(
+        /lake consumer stalled for \d+ s: [\w.-]+\/\d+ has \d+ records to write and committed no file: not ready, exiting with code 1 so it restarts/,
+      );
+      // Restarted, as the orchestrator would, on an S3 that answers again.
+      app = await sink(env(s3));
+      const got = await inLake(before + 120, 'every record in S3 after the restart');
+      const coordinates = got.map((g) => `${g.line.partition}/${g.line.offset}`);
+      expect(new Set(coordinates).size).toBe(coordinates.length);
+      expect(got).toHaveLength(before + 120);
+    } finally {
+      await app.stop();
+      await proxy.close();
+      await server.close();
+    }
+  }, 300000);
 });

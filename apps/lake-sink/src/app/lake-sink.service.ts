@@ -56,7 +56,27 @@ export class LakeSinkService implements OnApplicationBootstrap, OnApplicationShu
           `lake consumer stalled: ${stall.topic}/${stall.partition} has ${stall.lag} records to write and committed no file for ${Math.round(stall.forMs / 1000)} s; not ready`,
         ),
       recovered: (topic) => this.logger.log({ topic }, 'lake consumer moves on again; ready'),
+      giveUpAfterMs: config.stallExitAfterMs,
+      gaveUp: (stall) =>
+        this.exitForRestart(
+          { ...stall, stallExitAfterMs: config.stallExitAfterMs },
+          `lake consumer stalled for ${Math.round(stall.forMs / 1000)} s: ${stall.topic}/${stall.partition} has ${stall.lag} records to write and committed no file`,
+        ),
     });
+  }
+
+  /**
+   * The sink cannot go on: one error line with the reason, not ready, and exit code 1 so that the
+   * orchestrator starts it afresh (it resumes from the committed offsets). The shutdown hooks stop
+   * the consumers; one that cannot stop does not hold the exit past 15 s.
+   */
+  private exitForRestart(fields: Record<string, unknown>, reason: string): void {
+    if (this.state === 'failed' || this.state === 'stopped') return;
+    this.state = 'failed';
+    this.logger.error(fields, `${reason}: not ready, exiting with code 1 so it restarts`);
+    process.exitCode = 1;
+    setTimeout(() => process.exit(1), 15000).unref();
+    process.kill(process.pid, 'SIGTERM');
   }
 
   private async write(records: ConsumedRecord[]): Promise<void> {
@@ -118,15 +138,14 @@ export class LakeSinkService implements OnApplicationBootstrap, OnApplicationShu
         },
       });
       this.consumers.push(consumer);
-      consumer.runContinuous().catch((error: Error) => {
-        this.state = 'failed';
-        this.logger.error(
-          { topic, err: error },
-          `lake consumer of ${topic} failed for good (${error.message}): not ready, exiting with code 1 so it restarts`,
+      consumer
+        .runContinuous()
+        .catch((error: Error) =>
+          this.exitForRestart(
+            { topic, err: error },
+            `lake consumer of ${topic} failed for good (${error.message})`,
+          ),
         );
-        process.exitCode = 1;
-        process.kill(process.pid, 'SIGTERM');
-      });
     }
     this.state = 'running';
     this.progress.start();

@@ -17,7 +17,7 @@ import { waitFor } from '@fenx/testing';
 import { Registry } from 'prom-client';
 import { ExtractionMetrics } from './extraction-metrics';
 import { AggregateGroup, ExtractionPipeline, ExtractionSpec } from './extraction-pipeline';
-import { Extractor } from './extractor';
+import { ConsumerStalledError, Extractor } from './extractor';
 import { EXTRACTION_HEADER } from './requeue';
 import { StateStore } from './state-store';
 import { runWindowedSync, SyntheticEventWriter, syntheticNotificationId } from './synthetic-events';
@@ -241,4 +241,73 @@ describe('extraction over Apache Kafka', () => {
     expect(text).toMatch(/^int_extractor_records_produced_total\{kind="journey"\} 6$/m);
     expect(groups.filter((g) => g.key === 'j-young')).toHaveLength(2);
   });
+
+  it('Extractor: a fetch that never ends makes it stalled (not ready), and after stallExitAfterMs runContinuous fails', async () => {
+    const registry = new Registry();
+    const metrics = new ExtractionMetrics('stall_extractor', registry);
+    let release!: () => void;
+    const never = new Promise<void>((resolve) => (release = resolve));
+    const prefix = `stall-${Date.now()}-`;
+    const spec: ExtractionSpec = {
+      select: (e) => e.domain === 'journey' && (e.ids.journeyId ?? '').startsWith(prefix),
+      keyOf: (e) => e.ids.journeyId,
+      fetch: async () => {
+        await never;
+        return { records: [] };
+      },
+    };
+    const pipeline = new ExtractionPipeline({
+      spec,
+      metrics,
+      outputTopic: TOPICS.journeyDetails.name,
+      concurrency: 4,
+      recentIdsCapacity: 1000,
+      requeue: { baseMs: 50, maxMs: 200, maxAttempts: 5 },
+    });
+    const errors: string[] = [];
+    const extractor = new Extractor({
+      kafka,
+      producer,
+      groupId: `stall-extractor-${Date.now()}`,
+      deadLetterTopic: TOPICS.journeyExtractorDeadLetter.name,
+      pipeline,
+      metrics,
+      chunkSize: 100,
+      sessionTimeoutMs: 10000,
+      stallAfterMs: 2000,
+      stallExitAfterMs: 6000,
+      logger: {
+        log: () => undefined,
+        warn: () => undefined,
+        error: (_fields, message) => errors.push(message),
+      },
+    });
+    await producer.emit(TOPICS.webhookEvents.name, [journeyEvent(`${prefix}a`, `${prefix}n-1`)]);
+    const started = Date.now();
+    const run = extractor.runContinuous().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    try {
+      const stalled = await waitFor(() => (extractor.stalled.length > 0 ? extractor.stalled : undefined), {
+        timeoutMs: 60000,
+        what: 'the extractor stalled',
+      });
+      expect(stalled[0]).toMatchObject({ topic: TOPICS.webhookEvents.name, lag: 1 });
+      const failure = await run;
+      expect(failure).toBeInstanceOf(ConsumerStalledError);
+      expect((failure as ConsumerStalledError).message).toMatch(
+        new RegExp(
+          `^stalled: ${TOPICS.webhookEvents.name.replace(/\./g, '\\.')}/\\d+ has 1 events to process and committed nothing for \\d+ s$`,
+        ),
+      );
+      expect((failure as ConsumerStalledError).stall.forMs).toBeGreaterThanOrEqual(6000);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(6000);
+      expect(extractor.state).toBe('failed');
+      expect(errors.some((m) => m.startsWith('consumer stalled:'))).toBe(true);
+    } finally {
+      release();
+      await extractor.stop();
+    }
+  }, 120000);
 });

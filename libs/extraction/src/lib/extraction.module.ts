@@ -233,6 +233,7 @@ export class ExtractionModule {
               maxBytesPerPartition: options.settings.fetchMaxBytesPerPartition,
               maxBytes: options.settings.fetchMaxBytes,
               stallAfterMs: options.settings.stallAfterMs,
+              stallExitAfterMs: options.settings.stallExitAfterMs,
             }),
         },
         {

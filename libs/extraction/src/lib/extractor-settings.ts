@@ -184,6 +184,17 @@ export class ExtractorEnv {
   @EnvNumber()
   EXTRACTOR_STALL_AFTER_MS = 300000;
 
+  /**
+   * A stall that lasts this long ends the process with exit code 1, after one log line naming the
+   * partition, so that the orchestrator starts it afresh (0: never, not ready only). Longer than
+   * EXTRACTOR_STALL_AFTER_MS.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  @EnvNumber()
+  EXTRACTOR_STALL_EXIT_AFTER_MS = 900000;
+
   /** HTTP port of `continuous` mode (/metrics, /health/live, /health/ready). */
   @IsInt()
   @Min(0)
@@ -229,6 +240,8 @@ export interface ExtractorSettings {
   fetchMaxBytes: number;
   /** Lag without a commit for this long: not ready (EXTRACTOR_STALL_AFTER_MS). */
   stallAfterMs: number;
+  /** A stall this long: exit 1 (EXTRACTOR_STALL_EXIT_AFTER_MS; 0 never). */
+  stallExitAfterMs: number;
   port: number;
   syntheticRatePerSecond: number;
   pushgatewayUrl?: string;
@@ -244,6 +257,13 @@ function rateShareOf(env: ExtractorEnv, app: string): number {
 }
 
 export function extractorSettingsFrom(env: ExtractorEnv, app: string): ExtractorSettings {
+  if (
+    env.EXTRACTOR_STALL_EXIT_AFTER_MS !== 0 &&
+    env.EXTRACTOR_STALL_EXIT_AFTER_MS <= env.EXTRACTOR_STALL_AFTER_MS
+  )
+    throw new RangeError(
+      `EXTRACTOR_STALL_EXIT_AFTER_MS (${env.EXTRACTOR_STALL_EXIT_AFTER_MS}) must be 0 or longer than EXTRACTOR_STALL_AFTER_MS (${env.EXTRACTOR_STALL_AFTER_MS}): a stalled extractor is not ready before it exits`,
+    );
   return {
     rateShare: rateShareOf(env, app),
     mode: env.EXTRACTOR_MODE,
@@ -273,6 +293,7 @@ export function extractorSettingsFrom(env: ExtractorEnv, app: string): Extractor
     fetchMaxBytesPerPartition: env.EXTRACTOR_FETCH_MAX_BYTES_PER_PARTITION,
     fetchMaxBytes: env.EXTRACTOR_FETCH_MAX_BYTES,
     stallAfterMs: env.EXTRACTOR_STALL_AFTER_MS,
+    stallExitAfterMs: env.EXTRACTOR_STALL_EXIT_AFTER_MS,
     port: env.EXTRACTOR_PORT,
     syntheticRatePerSecond: env.EXTRACTOR_SYNTHETIC_RATE,
     pushgatewayUrl: env.PUSHGATEWAY_URL,

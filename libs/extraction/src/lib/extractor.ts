@@ -43,6 +43,18 @@ export interface ExtractorOptions {
   onAssignment?: (partitions: number[]) => void;
   /** A partition with events and no commit for this long is stalled (not ready); default 5 minutes. */
   stallAfterMs?: number;
+  /** A stall this long fails `runContinuous` (the app exits to be restarted); unset or 0: never. */
+  stallExitAfterMs?: number;
+}
+
+/** `runContinuous` gave up on a consumer that made no progress for the stall-exit time. */
+export class ConsumerStalledError extends Error {
+  constructor(readonly stall: Stall) {
+    super(
+      `stalled: ${stall.topic}/${stall.partition} has ${stall.lag} events to process and committed nothing for ${Math.round(stall.forMs / 1000)} s`,
+    );
+    this.name = 'ConsumerStalledError';
+  }
 }
 
 export type ExtractorState = 'idle' | 'running' | 'stopped' | 'failed';
@@ -60,6 +72,8 @@ export class Extractor {
   private currentState: ExtractorState = 'idle';
   private readonly logger: ExtractionLogger;
   private readonly watch: ProgressWatch;
+  /** Fails the running `runContinuous` (set while it runs). */
+  private giveUp?: (error: ConsumerStalledError) => void;
 
   constructor(private readonly options: ExtractorOptions) {
     this.logger = options.logger ?? silent;
@@ -76,6 +90,8 @@ export class Extractor {
           `consumer stalled: ${stall.topic}/${stall.partition} has ${stall.lag} events to process and committed nothing for ${Math.round(stall.forMs / 1000)} s; not ready`,
         ),
       recovered: (topic) => this.logger.log({ topic }, 'consumer moves on again; ready'),
+      giveUpAfterMs: options.stallExitAfterMs,
+      gaveUp: (stall) => this.giveUp?.(new ConsumerStalledError(stall)),
     });
   }
 
@@ -107,18 +123,30 @@ export class Extractor {
     }
   }
 
-  /** Consumes until `stop()`; rejects when the consumer fails for good. */
+  /**
+   * Consumes until `stop()`; rejects when the consumer fails for good, or with `ConsumerStalledError`
+   * when it made no progress for `stallExitAfterMs` (its stop is then started, not awaited: a stuck
+   * consumer may never finish stopping).
+   */
   async runContinuous(): Promise<void> {
     const consumer = this.newConsumer();
     this.currentState = 'running';
+    const stuck = new Promise<never>((_, reject) => {
+      this.giveUp = reject;
+    });
     this.watch.start();
     try {
-      await consumer.runContinuous();
+      await Promise.race([consumer.runContinuous(), stuck]);
       this.currentState = 'stopped';
     } catch (error) {
       this.currentState = 'failed';
+      if (error instanceof ConsumerStalledError) {
+        if (this.consumer === consumer) this.consumer = undefined;
+        consumer.stop().catch(() => undefined);
+      }
       throw error;
     } finally {
+      this.giveUp = undefined;
       this.watch.stop();
       if (this.consumer === consumer) this.consumer = undefined;
     }

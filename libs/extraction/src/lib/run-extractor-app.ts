@@ -76,7 +76,11 @@ export async function runExtractorApp(options: RunExtractorAppOptions): Promise<
           { err: error },
           `the consumer failed for good (${reason}): not ready, exiting with code 1 so it restarts`,
         );
-        await app.close().catch(() => undefined);
+        // A consumer stuck for good may never finish stopping: the exit does not wait on it past 30 s.
+        await Promise.race([
+          app.close().catch(() => undefined),
+          new Promise((resolve) => setTimeout(resolve, 30000).unref()),
+        ]);
         return 1;
       },
     );

@@ -99,4 +99,45 @@ describe('ProgressWatch', () => {
       stalled: [],
     });
   });
+
+  it('gives up on a stall once, when it has lasted giveUpAfterMs, and again only after a recovery', () => {
+    const c = clock();
+    const p = new ConsumerProgress(TOPIC, c.now);
+    const gaveUp: string[] = [];
+    const watch = new ProgressWatch(() => [p], {
+      stallAfterMs: 10_000,
+      giveUpAfterMs: 30_000,
+      gaveUp: (s) => gaveUp.push(`${s.topic}/${s.partition} after ${s.forMs} ms`),
+    });
+    p.fetched(0, 5n, 0n);
+    for (let i = 0; i < 3; i++) {
+      c.advance(10_000);
+      watch.look();
+    }
+    expect(gaveUp).toEqual([`${TOPIC}/0 after 30000 ms`]);
+    c.advance(10_000);
+    watch.look();
+    expect(gaveUp).toHaveLength(1);
+    p.committed(0, 5n);
+    watch.look();
+    p.fetched(0, 9n);
+    c.advance(30_000);
+    watch.look();
+    expect(gaveUp).toEqual([`${TOPIC}/0 after 30000 ms`, `${TOPIC}/0 after 30000 ms`]);
+  });
+
+  it('never gives up without giveUpAfterMs, and refuses one not longer than the stall time', () => {
+    const c = clock();
+    const p = new ConsumerProgress(TOPIC, c.now);
+    const gaveUp: Stall[] = [];
+    const watch = new ProgressWatch(() => [p], { stallAfterMs: 1000, gaveUp: (s) => gaveUp.push(s) });
+    p.fetched(0, 5n, 0n);
+    c.advance(3_600_000);
+    watch.look();
+    expect(watch.stalled).toHaveLength(1);
+    expect(gaveUp).toEqual([]);
+    expect(() => new ProgressWatch(() => [p], { stallAfterMs: 1000, giveUpAfterMs: 1000 })).toThrow(
+      /giveUpAfterMs \(1000\) must be longer than stallAfterMs \(1000\)/,
+    );
+  });
 });

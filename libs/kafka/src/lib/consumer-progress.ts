@@ -127,20 +127,35 @@ export interface ProgressWatchOptions {
   stalled?(stall: Stall): void;
   /** Once when a stalled topic moves on again. */
   recovered?(topic: string): void;
+  /**
+   * A stall that lasts this long is given up on (unset or 0: never): `gaveUp` is called once, and
+   * the app exits so that its orchestrator starts it afresh. Longer than `stallAfterMs`.
+   */
+  giveUpAfterMs?: number;
+  /** Once per stall, when it has lasted `giveUpAfterMs`. */
+  gaveUp?(stall: Stall): void;
 }
 
 /**
- * Looks at consumers' progress at an interval: reports each topic's snapshot, and a stall once when
- * it starts and once when it ends. `stalled` is what readiness reads.
+ * Looks at consumers' progress at an interval: reports each topic's snapshot, a stall once when it
+ * starts and once when it ends, and once when it has lasted long enough to give up on. `stalled` is
+ * what readiness reads.
  */
 export class ProgressWatch {
   private timer?: ReturnType<typeof setInterval>;
   private readonly stalls = new Map<string, Stall>();
+  private readonly givenUp = new Set<string>();
 
   constructor(
     private readonly sources: () => ConsumerProgress[],
     private readonly options: ProgressWatchOptions,
-  ) {}
+  ) {
+    const { giveUpAfterMs, stallAfterMs } = options;
+    if (giveUpAfterMs && giveUpAfterMs <= stallAfterMs)
+      throw new Error(
+        `giveUpAfterMs (${giveUpAfterMs}) must be longer than stallAfterMs (${stallAfterMs}): a consumer is not ready before it is given up on`,
+      );
+  }
 
   start(): void {
     if (this.timer) return;
@@ -170,8 +185,14 @@ export class ProgressWatch {
       if (s.stalled) {
         this.stalls.set(s.topic, s.stalled);
         if (!before) this.options.stalled?.(s.stalled);
+        const giveUpAfterMs = this.options.giveUpAfterMs;
+        if (giveUpAfterMs && s.stalled.forMs >= giveUpAfterMs && !this.givenUp.has(s.topic)) {
+          this.givenUp.add(s.topic);
+          this.options.gaveUp?.(s.stalled);
+        }
       } else if (before) {
         this.stalls.delete(s.topic);
+        this.givenUp.delete(s.topic);
         this.options.recovered?.(s.topic);
       }
     }
