@@ -26,4 +26,10 @@ export {
 } from './lib/topic-reader';
 export * from './lib/retriable';
 export * from './lib/acls';
-export { consumerGroupLag, type GroupLagOptions, type PartitionLag, type TopicLag } from './lib/group-lag';
+export {
+  consumerGroupLag,
+  GroupLagProbe,
+  type GroupLagOptions,
+  type PartitionLag,
+  type TopicLag,
+} from './lib/group-lag';

@@ -4,6 +4,7 @@ import {
   ConsumedRecord,
   createKafka,
   ensureTopics,
+  GroupLagProbe,
   KafkaClient,
   KafkaProducer,
   ProgressWatch,
@@ -33,7 +34,8 @@ export class LakeSinkService implements OnApplicationBootstrap, OnApplicationShu
   readonly store: LakeStore;
   private readonly kafka: KafkaClient;
   private readonly producer: KafkaProducer;
-  private readonly consumers: BatchConsumer[] = [];
+  private readonly consumers: { groupId: string; consumer: BatchConsumer }[] = [];
+  private readonly probe: GroupLagProbe;
   private readonly logger = new Logger('LakeSink');
   state: 'starting' | 'running' | 'failed' | 'stopped' = 'starting';
   /** Partitions with records to write and no file committed for LAKE_SINK_STALL_AFTER_MS. */
@@ -47,8 +49,12 @@ export class LakeSinkService implements OnApplicationBootstrap, OnApplicationShu
     this.kafka = createKafka(config.kafka, { logCreator: kafkaLogsThroughPino });
     // Only needed by BatchConsumer for dead letters, which the sink never makes (every record is a line).
     this.producer = new KafkaProducer(this.kafka, config.kafka);
-    this.progress = new ProgressWatch(() => this.consumers.map((c) => c.progress), {
+    this.probe = new GroupLagProbe(this.kafka);
+    const tracked = () => this.consumers.map((c) => ({ groupId: c.groupId, progress: c.consumer.progress }));
+    this.progress = new ProgressWatch(() => tracked().map((c) => c.progress), {
       stallAfterMs: config.stallAfterMs,
+      // The brokers' ends and commits: a consumer whose fetches never complete shows its lag too.
+      refresh: () => this.probe.feed(tracked()),
       observed: (snapshot) => this.metrics.observed(snapshot),
       stalled: (stall) =>
         this.logger.error(
@@ -113,10 +119,11 @@ export class LakeSinkService implements OnApplicationBootstrap, OnApplicationShu
     if (this.config.kafka.createTopics) await ensureTopics(this.kafka, this.config.kafka, TOPIC_MANIFEST);
     await this.producer.connect();
     for (const topic of LAKE_TOPICS) {
+      const groupId = `${this.config.groupId}.${topic}`;
       const consumer = new BatchConsumer({
         kafka: this.kafka,
         producer: this.producer,
-        groupId: `${this.config.groupId}.${topic}`,
+        groupId,
         topic,
         deadLetterTopic: TOPICS.lakeSinkDeadLetter.name,
         chunkSize: this.config.flushRecords,
@@ -137,7 +144,7 @@ export class LakeSinkService implements OnApplicationBootstrap, OnApplicationShu
           },
         },
       });
-      this.consumers.push(consumer);
+      this.consumers.push({ groupId, consumer });
       consumer
         .runContinuous()
         .catch((error: Error) =>
@@ -155,7 +162,8 @@ export class LakeSinkService implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationShutdown(): Promise<void> {
     if (this.state !== 'failed') this.state = 'stopped';
     this.progress.stop();
-    await Promise.all(this.consumers.map((c) => c.stop()));
+    await Promise.all(this.consumers.map((c) => c.consumer.stop()));
+    await this.probe.close();
     await this.producer.disconnect();
   }
 }

@@ -2,6 +2,7 @@ import {
   BatchConsumer,
   BatchListener,
   DrainSummary,
+  GroupLagProbe,
   KafkaClient,
   KafkaProducer,
   ProgressWatch,
@@ -72,14 +73,21 @@ export class Extractor {
   private currentState: ExtractorState = 'idle';
   private readonly logger: ExtractionLogger;
   private readonly watch: ProgressWatch;
+  private readonly probe: GroupLagProbe;
   /** Fails the running `runContinuous` (set while it runs). */
   private giveUp?: (error: ConsumerStalledError) => void;
 
   constructor(private readonly options: ExtractorOptions) {
     this.logger = options.logger ?? silent;
     const stallAfterMs = options.stallAfterMs ?? 300000;
+    this.probe = new GroupLagProbe(options.kafka);
     this.watch = new ProgressWatch(() => (this.consumer ? [this.consumer.progress] : []), {
       stallAfterMs,
+      // The brokers' ends and commits: a consumer whose fetches never complete shows its lag too.
+      refresh: async () => {
+        const consumer = this.consumer;
+        if (consumer) await this.probe.feed([{ groupId: options.groupId, progress: consumer.progress }]);
+      },
       observed: (s) => {
         options.metrics.lastProgress.set({ topic: s.topic }, s.lastProgressAt / 1000);
         options.metrics.consumerLag.set(s.lag);
@@ -148,6 +156,7 @@ export class Extractor {
     } finally {
       this.giveUp = undefined;
       this.watch.stop();
+      await this.probe.close();
       if (this.consumer === consumer) this.consumer = undefined;
     }
   }

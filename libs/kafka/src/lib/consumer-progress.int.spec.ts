@@ -1,10 +1,13 @@
 import { waitFor } from '@fenx/testing';
 import { sharedKafka, TestKafka } from '../testing';
 import { BatchConsumer } from './batch-consumer';
-import { createKafka, KafkaClient } from './kafka-client';
+import { topicOffsets } from './admin';
+import { ConsumerProgress } from './consumer-progress';
+import { GroupLagProbe } from './group-lag';
+import { namespaced, TOPICS } from './topics';
+import { createKafka, KafkaClient, kafkajs } from './kafka-client';
 import { KafkaProducer } from './kafka-producer';
 import { drainTargets, ReadAheadConsumer } from './read-ahead-consumer';
-import { TOPICS } from './topics';
 
 const topic = TOPICS.journeyDetails.name;
 
@@ -105,6 +108,47 @@ describe('consumer progress against Apache Kafka', () => {
     } finally {
       await consumer.stop();
       await finished;
+    }
+  });
+
+  it("GroupLagProbe: the brokers' ends and the group's commits give the lag of partitions no fetch reported", async () => {
+    const group = `progress-probe-${Date.now()}`;
+    const before = await topicOffsets(kafka, topic);
+    // The group committed everything the topic held so far; 9 records come after.
+    const admin = kafkajs(kafka).admin();
+    await admin.connect();
+    try {
+      await admin.setOffsets({
+        groupId: namespaced(group),
+        topic,
+        partitions: before.map((o) => ({ partition: o.partition, offset: o.high })),
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    await producer.emit(
+      topic,
+      Array.from({ length: 9 }, (_, i) => ({ key: `p-${i % 3}`, value: `{"p":${i}}` })),
+    );
+    const after = await topicOffsets(kafka, topic);
+    const held = after.reduce((n, o) => n + Number(BigInt(o.high) - BigInt(o.low)), 0);
+    const probe = new GroupLagProbe(kafka);
+    try {
+      // Members that joined and own every partition but whose fetches never complete.
+      const committedGroup = new ConsumerProgress(topic);
+      committedGroup.assigned(after.map((o) => o.partition));
+      const newGroup = new ConsumerProgress(topic);
+      newGroup.assigned(after.map((o) => o.partition));
+      expect(committedGroup.lag).toBe(0);
+      await probe.feed([
+        { groupId: group, progress: committedGroup },
+        { groupId: `${group}-new`, progress: newGroup },
+      ]);
+      expect(committedGroup.lag).toBe(9);
+      expect(newGroup.lag).toBe(held);
+      expect(committedGroup.snapshot(0).stalled).toMatchObject({ topic, lag: expect.any(Number) });
+    } finally {
+      await probe.close();
     }
   });
 });

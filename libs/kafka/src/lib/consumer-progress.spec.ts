@@ -8,6 +8,29 @@ function clock(start = 1_000_000) {
 }
 
 describe('ConsumerProgress', () => {
+  it("the brokers' ends show the lag of an assigned partition no fetch reported; an unowned one is ignored", () => {
+    const c = clock();
+    const p = new ConsumerProgress(TOPIC, c.now);
+    p.assigned([0, 1]);
+    p.observedEnd(0, 10n, 4n);
+    p.observedEnd(1, 3n, 3n);
+    p.observedEnd(7, 99n, 0n);
+    expect(p.lag).toBe(6);
+    c.advance(30_000);
+    expect(p.snapshot(30_000).stalled).toEqual({
+      topic: TOPIC,
+      partition: 0,
+      lag: 6,
+      since: 1_000_000,
+      forMs: 30_000,
+    });
+    // A fetch and a commit take over from there; an older end read later changes nothing.
+    p.fetched(0, 12n, 4n);
+    p.committed(0, 12n);
+    p.observedEnd(0, 10n, 4n);
+    expect(p.snapshot(30_000)).toEqual({ topic: TOPIC, lag: 0, lastProgressAt: 1_030_000 });
+  });
+
   it('a partition with lag that commits nothing for the stall time is stalled, since work arrived', () => {
     const c = clock();
     const p = new ConsumerProgress(TOPIC, c.now);

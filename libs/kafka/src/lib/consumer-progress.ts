@@ -77,6 +77,20 @@ export class ConsumerProgress {
     s.since = this.now();
   }
 
+  /**
+   * The brokers' view of an assigned partition (read by `GroupLagProbe`): its end, and where the group
+   * stands on it (its commit, or the log start). It shows the lag of a partition that no fetch reports,
+   * e.g. of a consumer whose fetches never complete; a partition this member does not own is ignored.
+   */
+  observedEnd(partition: number, highWatermark: bigint, groupNext: bigint): void {
+    const s = this.partitions.get(partition);
+    if (!s) return;
+    const hadLag = this.lagOf(s) > 0;
+    if (s.next === undefined) s.next = groupNext;
+    if (s.high === undefined || highWatermark > s.high) s.high = highWatermark;
+    if (!hadLag && this.lagOf(s) > 0) s.since = this.now();
+  }
+
   /** Records behind the ends seen, over the assigned partitions. */
   get lag(): number {
     let n = 0;
@@ -134,6 +148,11 @@ export interface ProgressWatchOptions {
   giveUpAfterMs?: number;
   /** Once per stall, when it has lasted `giveUpAfterMs`. */
   gaveUp?(stall: Stall): void;
+  /**
+   * Called before every look, not awaited (one at a time): feeds the consumers' progress from
+   * elsewhere, e.g. `GroupLagProbe.feed` with the brokers' ends. A refresh that fails is skipped.
+   */
+  refresh?(): Promise<void>;
 }
 
 /**
@@ -145,6 +164,7 @@ export class ProgressWatch {
   private timer?: ReturnType<typeof setInterval>;
   private readonly stalls = new Map<string, Stall>();
   private readonly givenUp = new Set<string>();
+  private refreshing = false;
 
   constructor(
     private readonly sources: () => ConsumerProgress[],
@@ -161,8 +181,22 @@ export class ProgressWatch {
     if (this.timer) return;
     const every =
       this.options.everyMs ?? Math.min(15000, Math.max(1000, Math.round(this.options.stallAfterMs / 10)));
-    this.timer = setInterval(() => this.look(), every);
+    this.timer = setInterval(() => this.tick(), every);
     this.timer.unref?.();
+    this.tick();
+  }
+
+  private tick(): void {
+    const refresh = this.options.refresh;
+    if (refresh && !this.refreshing) {
+      this.refreshing = true;
+      // A failed refresh (brokers unreachable) leaves the fetches' view; the consumers report the outage.
+      refresh()
+        .catch(() => undefined)
+        .finally(() => {
+          this.refreshing = false;
+        });
+    }
     this.look();
   }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin } from 'kafkajs';
 import { groupOffsets, partitionOffsets } from './admin';
+import type { ConsumerProgress } from './consumer-progress';
 import { createConsumer, type KafkaClient, kafkajs } from './kafka-client';
 
 /** Where a consumer group stands on one partition. */
@@ -127,4 +128,42 @@ export async function consumerGroupLag(
         t.oldestUnprocessed = { partition: p.partition, ...r };
     }
   return lags;
+}
+
+/**
+ * Feeds consumers' progress with the brokers' view of their assigned partitions (each partition's end
+ * and the group's commit), over one admin connection kept until `close`: a consumer whose fetches
+ * never complete then shows lag, and so a stall. Meant as `ProgressWatch`'s `refresh`.
+ */
+export class GroupLagProbe {
+  private admin?: Admin;
+
+  constructor(private readonly kafka: KafkaClient) {}
+
+  async feed(consumers: readonly { groupId: string; progress: ConsumerProgress }[]): Promise<void> {
+    if (!this.admin) {
+      const admin = kafkajs(this.kafka).admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+    // One topic at a time: kafkajs's admin mixes up concurrent fetchTopicOffsets answers.
+    for (const { groupId, progress } of consumers) {
+      const lag = await lagOf(this.admin, groupId, progress.topic);
+      for (const p of lag.partitions) {
+        const low = BigInt(p.low);
+        const committed = p.committed === undefined ? undefined : BigInt(p.committed);
+        progress.observedEnd(
+          p.partition,
+          BigInt(p.high),
+          committed !== undefined && committed > low ? committed : low,
+        );
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
+    await admin?.disconnect().catch(() => undefined);
+  }
 }
