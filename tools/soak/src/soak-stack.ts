@@ -65,7 +65,7 @@ function rssMb(pid: number | undefined): number {
  * The soak's stack, run the way an orchestrator runs it: three Kafka nodes, the simulator and the
  * pipeline apps. An app that exits on its own is counted as a crash (exit code or signal and its last
  * 50 lines) and started again after a back-off; planned restarts and those run one at a time per app
- * and always act on the instance running then. Every instance's output is appended to
+ * and always act on the instance running then. Every instance's output is appended, as it comes, to
  * `<logDir>/<app>.log`.
  */
 export class SoakStack {
@@ -224,7 +224,14 @@ export class SoakStack {
 
   /** Starts one instance of the app; resolves once it is ready (rejects if it exits or times out first). */
   private async launch(spec: SoakApp): Promise<AppProcess> {
-    const app = new AppProcess({ name: spec.name, env: spec.env, args: spec.args, readyUrl: spec.readyUrl });
+    const app = new AppProcess({
+      name: spec.name,
+      env: spec.env,
+      args: spec.args,
+      readyUrl: spec.readyUrl,
+      // Written as it comes: the file is there to read while the run goes on.
+      logFile: join(this.logDir, `${spec.name}.log`),
+    });
     const n = (this.instances.get(spec.name) ?? 0) + 1;
     this.instances.set(spec.name, n);
     this.apps.set(spec.name, app);
@@ -268,10 +275,9 @@ export class SoakStack {
   ): void {
     const lines = app.output();
     const how = `code ${e.code}, signal ${e.signal}`;
-    this.writeLog(name, [
-      ...lines,
-      `----- ${name} instance ${n} exited at ${new Date().toISOString()} (${how})${this.intentional.has(app) ? ', stopped by the soak' : ''}`,
-    ]);
+    const marker = `----- ${name} instance ${n} exited at ${new Date().toISOString()} (${how})${this.intentional.has(app) ? ', stopped by the soak' : ''}`;
+    // After the instance's last lines are in its file.
+    void app.logWritten().then(() => this.writeLog(name, [marker]));
     if (this.intentional.has(app)) return;
     const crash: Crash = {
       app: name,

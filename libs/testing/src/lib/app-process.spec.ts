@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppProcess, freePort } from './app-process';
+import { waitFor } from './wait-for';
 
 /** A workspace with one "built app": an HTTP server answering /ready, or exiting at once. */
 function fakeWorkspace(): string {
@@ -56,6 +57,31 @@ describe('AppProcess', () => {
     expect(app.running).toBe(false);
     expect(app.output()).toEqual([`listening ${port}`, 'terminating']);
     expect(await app.exited()).toEqual({ code: 0, signal: null });
+  });
+
+  it('appends the output to its log file as it comes, not only at the exit', async () => {
+    const port = await freePort();
+    const logFile = join(root, 'echo.log');
+    writeFileSync(logFile, 'an earlier instance\n');
+    const app = await AppProcess.start({
+      name: 'echo',
+      root,
+      env: { PORT: String(port) },
+      readyUrl: `http://127.0.0.1:${port}/ready`,
+      logFile,
+    });
+    try {
+      const whileRunning = await waitFor(
+        () =>
+          readFileSync(logFile, 'utf8').includes('listening') ? readFileSync(logFile, 'utf8') : undefined,
+        { timeoutMs: 10000, what: 'the first line in the log file' },
+      );
+      expect(whileRunning).toBe(`an earlier instance\nlistening ${port}\n`);
+    } finally {
+      await app.stop();
+    }
+    await app.logWritten();
+    expect(readFileSync(logFile, 'utf8')).toBe(`an earlier instance\nlistening ${port}\nterminating\n`);
   });
 
   it('reports a SIGKILL', async () => {

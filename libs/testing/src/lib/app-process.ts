@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { waitFor } from './wait-for';
@@ -50,6 +50,11 @@ export interface AppProcessOptions {
   readyTimeoutMs?: number;
   /** Workspace root; defaults to the current directory's (jest runs from the root). */
   root?: string;
+  /**
+   * A file the process's output is appended to as it comes, byte for byte (the output kept in memory
+   * is its last 5000 lines).
+   */
+  logFile?: string;
 }
 
 /**
@@ -61,6 +66,7 @@ export class AppProcess {
   private readonly lines: string[] = [];
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private exitPromise: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;
+  private logClosed: Promise<void> = Promise.resolve();
 
   constructor(readonly options: AppProcessOptions) {}
 
@@ -94,7 +100,16 @@ export class AppProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    const log = this.options.logFile ? createWriteStream(this.options.logFile, { flags: 'a' }) : undefined;
+    if (log) {
+      // A log file that cannot be written (a full disk) does not stop the process; memory keeps the tail.
+      log.on('error', () => undefined);
+      this.logClosed = new Promise((resolve) => log.once('close', () => resolve()));
+      // After the process's output has ended, not at its exit (its last lines may still be on the way).
+      child.once('close', () => log.end());
+    }
     const keep = (chunk: Buffer): void => {
+      log?.write(chunk);
       for (const line of chunk.toString('utf8').split('\n')) if (line !== '') this.lines.push(line);
       if (this.lines.length > 5000) this.lines.splice(0, this.lines.length - 5000);
     };
@@ -132,6 +147,11 @@ export class AppProcess {
   exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     if (!this.exitPromise) return Promise.resolve({ code: null, signal: null });
     return this.exitPromise;
+  }
+
+  /** Resolves once everything the process wrote is in `logFile` (at once without one). */
+  logWritten(): Promise<void> {
+    return this.logClosed;
   }
 
   kill(signal: NodeJS.Signals = 'SIGTERM'): void {
