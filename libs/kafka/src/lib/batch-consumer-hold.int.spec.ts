@@ -148,6 +148,55 @@ describe('BatchConsumer holding records across fetches (Apache Kafka)', () => {
     }
   });
 
+  it('a timer flush longer than the session: the fetch waiting on it heartbeats, the member stays, each record once', async () => {
+    const topic = TOPICS.webhookEvents.name;
+    const group = `hold-slow-${Date.now()}`;
+    const key = `slow-${Date.now()}`;
+    const handed: string[] = [];
+    let slowed = false;
+    const consumer = new BatchConsumer({
+      kafka,
+      producer,
+      groupId: group,
+      topic,
+      deadLetterTopic: deadLetter,
+      chunkSize: 10000,
+      hold: { maxBytes: 1 << 20, maxMs: 500 },
+      // The broker's shortest session (group.min.session.timeout.ms); the first flush takes twice as long.
+      sessionTimeoutMs: 6000,
+      handler: async (records) => {
+        // Only this test's records (the group reads the topic from its start).
+        const mine = records.filter((r) => String(r.key) === key);
+        if (mine.length > 0 && !slowed) {
+          slowed = true;
+          await new Promise((r) => setTimeout(r, 13000));
+        }
+        handed.push(...mine.map((r) => String(r.value)));
+        return { outputs: [] };
+      },
+    });
+    const run = consumer.runContinuous();
+    try {
+      await producer.emit(
+        topic,
+        Array.from({ length: 5 }, (_, i) => ({ key, value: `s-${i}` })),
+      );
+      await waitFor(() => slowed, { timeoutMs: 30000, what: 'the first timer flush' });
+      // Fetched while the flush runs: this fetch's batch waits for the flush.
+      await producer.emit(
+        topic,
+        Array.from({ length: 5 }, (_, i) => ({ key, value: `s-${5 + i}` })),
+      );
+      await waitFor(() => handed.length >= 10, { timeoutMs: 60000, what: 'all ten handed over' });
+      // A member that lost its session would have its first chunk's commit refused and hand it over again.
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(handed).toEqual(Array.from({ length: 10 }, (_, i) => `s-${i}`));
+    } finally {
+      await consumer.stop();
+      await run;
+    }
+  }, 120000);
+
   it('hands a backlog over in chunks of at most chunkSize records and maxBytes', async () => {
     const topic = TOPICS.journeyDetails.name;
     const key = `bk${String(Date.now()).slice(-8)}`; // 10 bytes

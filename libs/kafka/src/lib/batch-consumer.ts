@@ -397,7 +397,11 @@ export class BatchConsumer {
         }),
       highWatermark: Number(batch.highWatermark),
     };
-    await this.locked(h, async () => {
+    // While this fetch waits for a timer flush of the partition, nothing else heartbeats: kafkajs's
+    // fetch loop waits for this batch. A flush longer than the session would cost the member its place.
+    const waiting = setInterval(() => void payload.heartbeat().catch(() => undefined), HEARTBEAT_EVERY_MS);
+    const turn = this.locked(h, async () => {
+      clearInterval(waiting);
       if (epoch !== h.epoch || this.stopping || this.fatal || !payload.isRunning() || payload.isStale())
         return;
       h.highWatermark = Number(batch.highWatermark);
@@ -424,6 +428,11 @@ export class BatchConsumer {
       }
       this.armTimer(h, batch.partition);
     });
+    try {
+      await turn;
+    } finally {
+      clearInterval(waiting);
+    }
   }
 
   private isFull(h: Held): boolean {
@@ -475,7 +484,7 @@ export class BatchConsumer {
     const h = this.heldOf(partition);
     const epoch = h.epoch;
     const io: ChunkIo = {
-      // kafkajs's fetch loop keeps heartbeating meanwhile.
+      // kafkajs's fetch loop heartbeats meanwhile, and so does a fetch that waits for this flush.
       heartbeat: async () => undefined,
       commit: (last) =>
         this.consumer.commitOffsets([
