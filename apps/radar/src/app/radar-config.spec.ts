@@ -1,14 +1,44 @@
 import { loadRadarConfig, parseWebhookSecrets } from './radar-config';
 
 describe('radar settings', () => {
-  it('reads several secrets for rotation, each with its scheme or the default one', () => {
-    expect(parseWebhookSecrets('new-secret, sha256-hex-upper:old:with:colons ,,', 'sha256-raw')).toEqual([
-      { id: 'key-1', scheme: 'sha256-raw', secret: 'new-secret' },
+  it('reads several secrets for rotation as a JSON list, each with its scheme or the default one', () => {
+    expect(
+      parseWebhookSecrets(
+        '["new,secret", "sha256-hex-upper:old:with:colons", {"scheme": "secret", "secret": "sha256-raw:x"}]',
+        'sha256-raw',
+      ),
+    ).toEqual([
+      { id: 'key-1', scheme: 'sha256-raw', secret: 'new,secret' },
       { id: 'key-2', scheme: 'sha256-hex-upper', secret: 'old:with:colons' },
+      { id: 'key-3', scheme: 'secret', secret: 'sha256-raw:x' },
     ]);
     expect(parseWebhookSecrets('unknown:abc', 'secret')).toEqual([
       { id: 'key-1', scheme: 'secret', secret: 'unknown:abc' },
     ]);
+    expect(parseWebhookSecrets(' sha256-raw:one ', 'secret')).toEqual([
+      { id: 'key-1', scheme: 'sha256-raw', secret: 'one' },
+    ]);
+  });
+
+  it('refuses a comma outside a JSON list (one secret or two?), and a broken list, naming why without the secret', () => {
+    const problem = (value: string) => {
+      try {
+        loadRadarConfig({ RADAR_WEBHOOK_SECRETS: value });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(problem('new-s3cret,old-s3cret')).toMatch(
+      /RADAR_WEBHOOK_SECRETS holds a comma, which could be one secret or two: give several secrets, or one with a comma, as a JSON list/,
+    );
+    expect(problem('new-s3cret,old-s3cret')).not.toContain('s3cret');
+    expect(problem('["unterminated')).toMatch(/RADAR_WEBHOOK_SECRETS starts with \[ but is not a JSON list/);
+    expect(problem('[]')).toMatch(/RADAR_WEBHOOK_SECRETS holds no secret/);
+    expect(problem('[{"scheme": "md5", "secret": "s3cret"}]')).toMatch(/entry 1 has an unknown scheme/);
+    expect(problem('[42]')).toMatch(/entry 1 is neither/);
+    expect(problem(`["ok", "${'x'.repeat(129)}"]`)).toMatch(/secret 2 is not 1 to 128 characters long/);
+    expect(problem('["a,b", "c"]')).toBe('accepted');
   });
 
   it('has working defaults around the one required setting', () => {

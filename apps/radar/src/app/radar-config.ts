@@ -26,23 +26,68 @@ export const APP = { service: 'radar', version: '0.0.0' };
 export const HTTP_PLATFORMS = ['fastify', 'express'] as const;
 export type HttpPlatform = (typeof HTTP_PLATFORMS)[number];
 
+/** A `[scheme:]secret` entry: the scheme prefix counts only when it names a known scheme. */
+function secretEntry(entry: string, defaultScheme: SigningScheme): { scheme: SigningScheme; secret: string } {
+  const colon = entry.indexOf(':');
+  const prefix = colon > 0 ? entry.slice(0, colon) : '';
+  return isSigningScheme(prefix)
+    ? { scheme: prefix, secret: entry.slice(colon + 1) }
+    : { scheme: defaultScheme, secret: entry };
+}
+
+/** Why a `RADAR_WEBHOOK_SECRETS` value is refused (never quoting it), or undefined when it is good. */
+export function webhookSecretsProblem(value: string): string | undefined {
+  try {
+    const keys = parseWebhookSecrets(value, DEFAULT_SIGNING_SCHEME);
+    if (keys.length === 0) return 'RADAR_WEBHOOK_SECRETS holds no secret';
+    const bad = keys.findIndex((k) => k.secret.length < 1 || k.secret.length > 128);
+    if (bad >= 0) return `RADAR_WEBHOOK_SECRETS: secret ${bad + 1} is not 1 to 128 characters long`;
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 /**
- * Parses `RADAR_WEBHOOK_SECRETS`: comma-separated entries `[scheme:]secret`, the first one current,
- * the others still accepted (rotation). Without a scheme the entry uses `defaultScheme`.
+ * Parses `RADAR_WEBHOOK_SECRETS`: one `[scheme:]secret`, or a JSON list of them (or of
+ * `{"scheme", "secret"}` objects) while a secret is rotated, the first one current. Without a scheme
+ * an entry uses `defaultScheme`. FenX allows commas in a secret, so a value with a comma outside a JSON
+ * list is refused: it could be one secret or two.
  */
 export function parseWebhookSecrets(value: string, defaultScheme: SigningScheme): VerificationKey[] {
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
-    .map((entry, i) => {
-      const colon = entry.indexOf(':');
-      const prefix = colon > 0 ? entry.slice(0, colon) : '';
-      const [scheme, secret] = isSigningScheme(prefix)
-        ? [prefix, entry.slice(colon + 1)]
-        : [defaultScheme, entry];
-      return { id: `key-${i + 1}`, scheme, secret };
+  const text = value.trim();
+  let entries: { scheme: SigningScheme; secret: string }[];
+  if (text.startsWith('[')) {
+    let list: unknown;
+    try {
+      list = JSON.parse(text);
+    } catch {
+      throw new Error('RADAR_WEBHOOK_SECRETS starts with [ but is not a JSON list');
+    }
+    if (!Array.isArray(list)) throw new Error('RADAR_WEBHOOK_SECRETS starts with [ but is not a JSON list');
+    entries = list.map((item, i) => {
+      if (typeof item === 'string') return secretEntry(item, defaultScheme);
+      const o = item as { scheme?: unknown; secret?: unknown } | null;
+      if (o && typeof o === 'object' && typeof o.secret === 'string') {
+        if (o.scheme === undefined) return { scheme: defaultScheme, secret: o.secret };
+        if (typeof o.scheme === 'string' && isSigningScheme(o.scheme))
+          return { scheme: o.scheme, secret: o.secret };
+        throw new Error(
+          `RADAR_WEBHOOK_SECRETS: entry ${i + 1} has an unknown scheme (schemes: ${SIGNING_SCHEMES.join(', ')})`,
+        );
+      }
+      throw new Error(
+        `RADAR_WEBHOOK_SECRETS: entry ${i + 1} is neither "[scheme:]secret" nor {"scheme", "secret"}`,
+      );
     });
+  } else if (text.includes(',')) {
+    throw new Error(
+      'RADAR_WEBHOOK_SECRETS holds a comma, which could be one secret or two: give several secrets, or one with a comma, as a JSON list (["new", "sha256-raw:old"])',
+    );
+  } else {
+    entries = text === '' ? [] : [secretEntry(text, defaultScheme)];
+  }
+  return entries.map((e, i) => ({ id: `key-${i + 1}`, ...e }));
 }
 
 function IsWebhookSecrets(options?: ValidationOptions): PropertyDecorator {
@@ -52,16 +97,14 @@ function IsWebhookSecrets(options?: ValidationOptions): PropertyDecorator {
       target: target.constructor,
       propertyName: String(propertyName),
       options: {
-        message: `RADAR_WEBHOOK_SECRETS must be comma-separated [scheme:]secret entries of 1 to 128 characters (schemes: ${SIGNING_SCHEMES.join(', ')})`,
+        message: (args) =>
+          typeof args.value === 'string'
+            ? (webhookSecretsProblem(args.value) ?? 'RADAR_WEBHOOK_SECRETS is not valid')
+            : 'RADAR_WEBHOOK_SECRETS must be a string',
         ...options,
       },
       validator: {
-        validate: (value: unknown) =>
-          typeof value === 'string' &&
-          parseWebhookSecrets(value, DEFAULT_SIGNING_SCHEME).length > 0 &&
-          parseWebhookSecrets(value, DEFAULT_SIGNING_SCHEME).every(
-            (k) => k.secret.length >= 1 && k.secret.length <= 128,
-          ),
+        validate: (value: unknown) => typeof value === 'string' && webhookSecretsProblem(value) === undefined,
       },
     });
 }
@@ -155,7 +198,7 @@ export class RadarEnv {
   })
   RADAR_WEBHOOK_PATH = '/webhooks/fenx';
 
-  /** The webhook secrets, `[scheme:]secret` comma-separated; several while a secret is rotated. */
+  /** The webhook secret, `[scheme:]secret`, or a JSON list of them while a secret is rotated. */
   @IsString()
   @IsNotEmpty()
   @IsWebhookSecrets()

@@ -78,7 +78,7 @@ describe.each(HTTP_PLATFORMS)('radar on %s against Apache Kafka', (platform) => 
     kafka = createKafka(broker.settings('radar-test'), { logCreator: () => () => undefined });
     const config = loadRadarConfig({
       ...broker.env(),
-      RADAR_WEBHOOK_SECRETS: `${CURRENT},sha256-raw:${PREVIOUS}`,
+      RADAR_WEBHOOK_SECRETS: JSON.stringify([CURRENT, `sha256-raw:${PREVIOUS}`]),
       RADAR_MAX_BODY_BYTES: '65536',
       RADAR_KAFKA_ACK_TIMEOUT_MS: String(ACK_TIMEOUT_MS),
       RADAR_HTTP_PLATFORM: platform,
@@ -249,7 +249,8 @@ describe.each(HTTP_PLATFORMS)('radar on %s against Apache Kafka', (platform) => 
       expect(down.map((d) => d.status)).toEqual([503, 503, 503]);
       expect((await fetch(`${url}/health/ready`)).status).toBe(503);
       expect(
-        metricValue(await metrics(), 'radar_http_requests_total', { outcome: 'unavailable' }) - unavailableBefore,
+        metricValue(await metrics(), 'radar_http_requests_total', { outcome: 'unavailable' }) -
+          unavailableBefore,
       ).toBe(3);
     } finally {
       await broker.restartAll();
