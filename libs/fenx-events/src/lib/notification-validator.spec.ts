@@ -144,6 +144,12 @@ describe('compileNotificationValidator', () => {
       problems: [{ code: 'not_utf8', message: 'body is not valid UTF-8' }],
     });
     expect(body(' \n').problems).toEqual([{ code: 'not_json', message: 'body is empty' }]);
+    // A leading byte-order mark stays in the text (byte for byte) and does not stop the parse.
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(good))]);
+    const checked = body(withBom);
+    expect(checked.problems).toEqual([]);
+    expect(checked.notification.id).toBe(good.Id);
+    expect(Buffer.from(checked.text as string, 'utf8').equals(withBom)).toBe(true);
     expect(body('{"Id":').problems).toEqual([
       { code: 'not_json', message: expect.stringMatching(/^body is not JSON: /) },
     ]);

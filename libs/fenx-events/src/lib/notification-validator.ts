@@ -226,7 +226,8 @@ function subjectOf(json: unknown): Subject {
   return { json, raw, value };
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading byte-order mark stays in the text, so the body is kept byte for byte.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const STEP_OF = /^#\/allOf\/(\d+)\//;
 
 /**
@@ -272,7 +273,8 @@ export function compileNotificationValidator(rules: NotificationRules = {}): Not
     if (text.trim() === '') return bodyProblem(text, 'not_json', 'body is empty');
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      // JSON parsers may ignore a byte-order mark (RFC 8259, 8.1); JSON.parse does not.
+      json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     } catch (e) {
       return bodyProblem(text, 'not_json', `body is not JSON: ${(e as Error).message}`);
     }

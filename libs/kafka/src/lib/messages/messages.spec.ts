@@ -48,6 +48,14 @@ describe('buildWebhookEvent', () => {
     expect(headerText(record.headers, HEADER.valid)).toBe('true');
   });
 
+  it('keeps a leading byte-order mark: the envelope carries the body byte for byte, through encode and decode', () => {
+    const raw = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(BODY))]);
+    const { event, record } = buildWebhookEvent({ body: raw, origin: 'webhook' });
+    expect(event).toMatchObject({ notificationId: BODY.Id, valid: true, bodyEncoding: 'utf8' });
+    const back = decodeWebhookEvent(record.value as string);
+    expect(back.ok && webhookEventBody(back.value).equals(raw)).toBe(true);
+  });
+
   it('flags, never drops, an unknown type, an unknown url and a body that is not JSON', () => {
     const odd = buildWebhookEvent({
       body: Buffer.from(JSON.stringify({ ...BODY, EventType: 'journey:teleported', RelativeUrl: 'x/y' })),
