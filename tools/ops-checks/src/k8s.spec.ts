@@ -127,12 +127,12 @@ describe('the configuration contract: what deploy/k8s sets is what the apps read
     },
   );
 
-  it('the Secret example holds, per app, exactly the keys its workloads take', () => {
+  it('the Secret example holds, per workload, exactly the keys it takes', () => {
     const examples = parseAllDocuments(
       readFileSync(join(workspaceRoot, 'deploy', 'k8s', 'base', 'secret.example.yaml'), 'utf8'),
     ).map((d) => d.toJSON() as K8sObject & { stringData: Record<string, string> });
     const used = new Map<string, Set<string>>();
-    for (const x of appContainers)
+    for (const x of containers)
       for (const ref of Object.values(x.env.secretKeys)) {
         if (!used.has(ref.secret)) used.set(ref.secret, new Set());
         used.get(ref.secret)!.add(ref.key);
@@ -387,7 +387,12 @@ describe('deploy/k8s/overlays/scheduled', () => {
     podSpecOf(o)!.containers[0].env?.find((e) => e.name === 'EXTRACTOR_MODE')?.value;
 
   it('runs every job the continuous Deployments ran, as CronJobs; no extractor Deployment is left', () => {
-    expect(cronJobs.map((c) => `${appOf(c)} ${modeOf(c)}`).sort()).toEqual([
+    expect(
+      cronJobs
+        .filter((c) => appOf(c) !== 'webhook-status')
+        .map((c) => `${appOf(c)} ${modeOf(c)}`)
+        .sort(),
+    ).toEqual([
       'entity-extractor once',
       'entity-extractor reconciliation',
       'journey-extractor once',
@@ -399,6 +404,17 @@ describe('deploy/k8s/overlays/scheduled', () => {
         .map((o) => o.metadata.name)
         .sort(),
     ).toEqual(['lake-sink', 'radar']);
+  });
+
+  it('watches the FenX webhook every 2 minutes with fenx-admin, in every overlay', () => {
+    for (const objects of Object.values(rendered)) {
+      const watch = find(objects, 'CronJob', 'webhook-status');
+      expect(watch.spec!['schedule']).toBe('*/2 * * * *');
+      const c = podSpecOf(watch)!.containers[0];
+      expect(c.image).toMatch(/\/fenx-admin[:@]/);
+      expect(c.args).toEqual(['webhooks', 'watch']);
+      expect(containerEnv(objects, c).values['PUSHGATEWAY_URL']).toMatch(/^http/);
+    }
   });
 
   it.each(cronJobs.map((c) => [c.metadata.name, c] as const))(

@@ -14,7 +14,13 @@ const dashboards = existsSync(dashboardsDir) ? loadDashboards(dashboardsDir) : [
 describe('docs/metrics.md (the metric-name contract)', () => {
   it('lists every app, with <app>_ rows expanded to both extractors', () => {
     const apps = new Set(contract.map((m) => m.app));
-    expect([...apps].sort()).toEqual(['entity-extractor', 'journey-extractor', 'lake-sink', 'radar']);
+    expect([...apps].sort()).toEqual([
+      'entity-extractor',
+      'fenx-admin',
+      'journey-extractor',
+      'lake-sink',
+      'radar',
+    ]);
     const names = contract.map((m) => m.name);
     expect(names).toContain('journey_extractor_last_success_timestamp_seconds');
     expect(names).toContain('entity_extractor_last_success_timestamp_seconds');

@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { CliError, EXIT } from './errors';
 import { CliIo, json, table } from './io';
 import { withFenx } from './settings';
+import { pushWebhookMetrics, readWebhooks, WatchedWebhook, watched } from './webhook-watch';
 
 function lastDelivery(w: Webhook): string {
   const d = w.lastDeliveries?.[w.lastDeliveries.length - 1];
@@ -155,6 +156,56 @@ export function webhooksCommand(io: CliIo): Command {
         if (d.status !== 'Successful')
           throw new CliError(`FenX could not deliver to webhook ${id}.`, EXIT.testDeliveryFailed);
       });
+    });
+
+  cmd
+    .command('watch')
+    .description(
+      "check every webhook's status and newest delivery, and push them to the Pushgateway (scheduled every 2 minutes); exits 0 once checked, whatever the statuses: the alerts judge them",
+    )
+    .option('--pushgateway <url>', 'where to push (default PUSHGATEWAY_URL)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { pushgateway?: string; json?: boolean }) => {
+      const gateway = opts.pushgateway ?? io.env['PUSHGATEWAY_URL'];
+      const push = async (hooks: WatchedWebhook[] | undefined) => {
+        if (!gateway) return;
+        try {
+          await pushWebhookMetrics(gateway, hooks);
+        } catch (error) {
+          throw new CliError(
+            `pushing the webhook status to ${gateway} failed: ${(error as Error).message}`,
+            EXIT.failure,
+          );
+        }
+      };
+      let hooks: WatchedWebhook[];
+      try {
+        hooks = await withFenx(io.env, async (fenx) => watched(await readWebhooks(fenx)));
+      } catch (error) {
+        // The check's failure is a metric too (FenX unreachable is not "every webhook fine").
+        await push(undefined).catch(() => undefined);
+        throw error;
+      }
+      if (opts.json) io.out(json(hooks));
+      else if (hooks.length === 0) io.out('no webhooks');
+      else
+        io.out(
+          table(
+            ['ID', 'NAME', 'STATUS', 'LAST DELIVERY'],
+            hooks.map((w) => [
+              w.id,
+              w.name,
+              w.status,
+              w.lastDelivery
+                ? `${w.lastDelivery.when ?? '?'} ${w.lastDelivery.status ?? '?'} ${w.lastDelivery.httpStatusCode ?? ''}`.trim()
+                : '-',
+            ]),
+          ),
+        );
+      if (gateway) {
+        await push(hooks);
+        io.err(`webhook status pushed to ${gateway}`);
+      } else io.err('PUSHGATEWAY_URL is not set (nor --pushgateway): the status is printed only');
     });
 
   cmd

@@ -9,6 +9,7 @@ import {
   readTopic,
   TOPICS,
   WebhookEvent,
+  webhookEventBody,
 } from '@fenx/kafka';
 import { KafkaCluster, sharedKafka, TestKafka } from '@fenx/kafka/testing';
 import { metricValue, waitFor } from '@fenx/testing';
@@ -112,6 +113,47 @@ describe.each(HTTP_PLATFORMS)('radar on %s against Apache Kafka', (platform) => 
     expect(stored?.event.origin).toBe('webhook');
     expect(stored?.event.valid).toBe(true);
     expect(stored?.headers).toEqual({ notificationId: answer.notificationId, origin: 'webhook' });
+  });
+
+  it('stores a body that starts with a byte-order mark byte for byte, BOM included', async () => {
+    const { body } = notification();
+    const raw = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)]);
+    const res = await post(raw, { 'x-fenx-signature': sign(raw, CURRENT) });
+    expect(res.status).toBe(200);
+    const { notificationId } = (await res.json()) as { notificationId: string };
+    const stored = (await events()).find((e) => e.event.notificationId === notificationId);
+    expect(stored && webhookEventBody(stored.event).equals(raw)).toBe(true);
+    expect(stored?.event.valid).toBe(true);
+  });
+
+  it('never answers 3xx (FenX counts any status below 400 as delivered): other paths and methods get 4xx', async () => {
+    const { body } = notification();
+    const signature = sign(body, CURRENT);
+    const answers: string[] = [];
+    for (const [method, path] of [
+      ['POST', '/webhooks/fenx/'],
+      ['POST', '//webhooks/fenx'],
+      ['POST', '/webhooks//fenx'],
+      ['POST', '/WEBHOOKS/FENX'],
+      ['POST', '/webhooks/fenx/..'],
+      ['POST', '/webhooks'],
+      ['POST', '/'],
+      ['GET', '/webhooks/fenx'],
+      ['HEAD', '/webhooks/fenx'],
+      ['PUT', '/webhooks/fenx'],
+      ['OPTIONS', '/webhooks/fenx'],
+      ['GET', '/'],
+    ]) {
+      const res = await fetch(`${url}${path}`, {
+        method,
+        redirect: 'manual',
+        headers: { 'content-type': 'application/json', 'x-fenx-signature': signature },
+        body: method === 'GET' || method === 'HEAD' ? undefined : body,
+      });
+      answers.push(`${method} ${path} ${res.status}`);
+    }
+    // A 2xx on a path other than the webhook's would have to be a stored delivery; none of these is.
+    expect(answers.filter((a) => Number(a.split(' ')[2]) < 400)).toEqual([]);
   });
 
   it('refuses a tampered body, a wrong secret, a missing or malformed header with 401 and writes nothing', async () => {

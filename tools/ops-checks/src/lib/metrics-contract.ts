@@ -16,6 +16,7 @@ const APP_BY_PREFIX: Record<string, string> = {
   journey_extractor_: 'journey-extractor',
   entity_extractor_: 'entity-extractor',
   lake_sink_: 'lake-sink',
+  fenx_admin_: 'fenx-admin',
 };
 
 /** `<app>_…` rows stand for both extractors (the shared extraction library). */
