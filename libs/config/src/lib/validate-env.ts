@@ -18,8 +18,11 @@ export class ConfigValidationError extends Error {
 }
 
 /**
- * The process environment: apps and libs read it through here. The one exception is `KAFKA_NAMESPACE`,
- * read directly by libs/kafka's topics.ts once at load (topic names are constants).
+ * The process environment as the apps read it: `validateEnv` and `validateEnvAll` below, the one place
+ * settings are validated, read it through here by default. It is not the only reader of `process.env`:
+ * libs/kafka's topics.ts reads `KAFKA_NAMESPACE` directly once at load (topic names are constants), and
+ * the test helpers (`@fenx/kafka/testing`, `@fenx/testing`) read it too (JAVA_HOME, the shared test
+ * cluster, the environment of the processes they start).
  */
 export function processEnv(): Env {
   return process.env;
