@@ -293,12 +293,15 @@ describe('extraction over Apache Kafka', () => {
         timeoutMs: 60000,
         what: 'the extractor stalled',
       });
-      expect(stalled[0]).toMatchObject({ topic: TOPICS.webhookEvents.name, lag: 1 });
+      // The event's chunk never completes: its partition's lag is every record of it from the chunk on
+      // (the topic holds the other tests' records too).
+      expect(stalled[0]).toMatchObject({ topic: TOPICS.webhookEvents.name });
+      expect(stalled[0].lag).toBeGreaterThanOrEqual(1);
       const failure = await run;
       expect(failure).toBeInstanceOf(ConsumerStalledError);
       expect((failure as ConsumerStalledError).message).toMatch(
         new RegExp(
-          `^stalled: ${TOPICS.webhookEvents.name.replace(/\./g, '\\.')}/\\d+ has 1 events to process and committed nothing for \\d+ s$`,
+          `^stalled: ${TOPICS.webhookEvents.name.replace(/\./g, '\\.')}/\\d+ has \\d+ events to process and committed nothing for \\d+ s$`,
         ),
       );
       expect((failure as ConsumerStalledError).stall.forMs).toBeGreaterThanOrEqual(6000);
