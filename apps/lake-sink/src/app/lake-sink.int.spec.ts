@@ -99,6 +99,18 @@ describe('lake-sink against Apache Kafka', () => {
       readyTimeoutMs: 60000,
     });
   };
+  /** An S3-protocol server (s3rver) with a `lake` bucket, in a temporary directory. */
+  const s3Server = async () => {
+    const server = new S3rver({
+      port: 0,
+      address: '127.0.0.1',
+      silent: true,
+      directory: tempDir(),
+      configureBuckets: [{ name: 'lake' }],
+    });
+    const { port } = await server.run();
+    return { server, endpoint: `http://127.0.0.1:${port}` };
+  };
   let produced = 0;
   const produce = async (n: number, timestamp: number, topic: TopicName = T) => {
     const records: OutgoingRecord[] = Array.from({ length: n }, (_, i) => ({
@@ -280,16 +292,7 @@ describe('lake-sink against Apache Kafka', () => {
   }, 240000);
 
   it('writes to an S3 bucket (an S3-protocol server) and replays a period from it into a topic', async () => {
-    const s3dir = tempDir();
-    const server = new S3rver({
-      port: 0,
-      address: '127.0.0.1',
-      silent: true,
-      directory: s3dir,
-      configureBuckets: [{ name: 'lake' }],
-    });
-    const { port } = await server.run();
-    const endpoint = `http://127.0.0.1:${port}`;
+    const { server, endpoint } = await s3Server();
     const group = `lake-c-${Date.now()}`;
     const app = await sink({
       LAKE_SINK_TARGET: 's3://lake/prod',
@@ -337,16 +340,7 @@ describe('lake-sink against Apache Kafka', () => {
   }, 180000);
 
   it('a sink whose S3 hangs: not ready once stalled, then one error line and exit code 1; restarted, every record once', async () => {
-    const s3dir = tempDir();
-    const server = new S3rver({
-      port: 0,
-      address: '127.0.0.1',
-      silent: true,
-      directory: s3dir,
-      configureBuckets: [{ name: 'lake' }],
-    });
-    const { port } = await server.run();
-    const s3 = `http://127.0.0.1:${port}`;
+    const { server, endpoint: s3 } = await s3Server();
     const proxy = await freezableProxy(s3);
     const group = `lake-s-${Date.now()}`;
     const env = (endpoint: string) => ({

@@ -68,6 +68,18 @@ describe('extraction over Apache Kafka', () => {
     return seen;
   }
 
+  /** The pipeline over `spec` the Extractor tests use: journey details out, short re-queue delays. */
+  function testPipeline(spec: ExtractionSpec, metrics: ExtractionMetrics): ExtractionPipeline {
+    return new ExtractionPipeline({
+      spec,
+      metrics,
+      outputTopic: TOPICS.journeyDetails.name,
+      concurrency: 4,
+      recentIdsCapacity: 1000,
+      requeue: { baseMs: 50, maxMs: 200, maxAttempts: 5 },
+    });
+  }
+
   function journeyEvent(journeyId: string, id: string) {
     return syntheticWebhookEvent(
       {
@@ -181,14 +193,7 @@ describe('extraction over Apache Kafka', () => {
         };
       },
     };
-    const pipeline = new ExtractionPipeline({
-      spec,
-      metrics,
-      outputTopic: TOPICS.journeyDetails.name,
-      concurrency: 4,
-      recentIdsCapacity: 1000,
-      requeue: { baseMs: 50, maxMs: 200, maxAttempts: 5 },
-    });
+    const pipeline = testPipeline(spec, metrics);
     const extractor = new Extractor({
       kafka,
       producer,
@@ -256,14 +261,7 @@ describe('extraction over Apache Kafka', () => {
         return { records: [] };
       },
     };
-    const pipeline = new ExtractionPipeline({
-      spec,
-      metrics,
-      outputTopic: TOPICS.journeyDetails.name,
-      concurrency: 4,
-      recentIdsCapacity: 1000,
-      requeue: { baseMs: 50, maxMs: 200, maxAttempts: 5 },
-    });
+    const pipeline = testPipeline(spec, metrics);
     const errors: string[] = [];
     const extractor = new Extractor({
       kafka,
