@@ -4,8 +4,11 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import {
   calibrate,
+  calibrateDeliveries,
   deriveKey,
   isSigningScheme,
+  KeyForm,
+  schemeParts,
   parseSignature,
   sign,
   SIGNING_SCHEMES,
@@ -26,25 +29,50 @@ function openssl(args: string[], input: Buffer): string {
   return out.stdout.toString().trim().split('= ')[1];
 }
 
+/** A key form's bytes, from the openssl CLI's SHA-256 of the secret. */
+function opensslKey(secret: string, form: KeyForm): Buffer {
+  const secretHash = openssl(['dgst', '-sha256'], Buffer.from(secret));
+  return {
+    'sha256-raw': Buffer.from(secretHash, 'hex'),
+    'sha256-hex-upper': Buffer.from(secretHash.toUpperCase()),
+    'sha256-hex-lower': Buffer.from(secretHash.toLowerCase()),
+    'sha256-base64': Buffer.from(Buffer.from(secretHash, 'hex').toString('base64')),
+    secret: Buffer.from(secret),
+  }[form];
+}
+
 /** The expected header for a scheme, computed by the openssl CLI rather than by Node. */
 function opensslSignature(body: Buffer, secret: string, scheme: SigningScheme): string {
-  const secretHash = openssl(['dgst', '-sha256'], Buffer.from(secret));
-  const macopt = {
-    'sha256-raw': `hexkey:${secretHash}`,
-    'sha256-hex-upper': `key:${secretHash.toUpperCase()}`,
-    'sha256-hex-lower': `key:${secretHash.toLowerCase()}`,
-    secret: `key:${secret}`,
-  }[scheme];
-  const hex = openssl(['dgst', '-sha256', '-mac', 'HMAC', '-macopt', macopt], body);
+  const { form, construction } = schemeParts(scheme);
+  const key = opensslKey(secret, form);
+  const signed = signedBytes(body);
+  const hex =
+    construction === 'hmac'
+      ? openssl(['dgst', '-sha256', '-mac', 'HMAC', '-macopt', `hexkey:${key.toString('hex')}`], signed)
+      : openssl(
+          ['dgst', '-sha256'],
+          construction === 'key-then-body' ? Buffer.concat([key, signed]) : Buffer.concat([signed, key]),
+        );
   return `sha256=${hex.toUpperCase()}`;
 }
 
-/** Recorded once with openssl 3.0 for the FenX documentation's example body and SECRET. */
+/** Recorded once (openssl 3.0 agrees) for the FenX documentation's example body and SECRET. */
 const RECORDED: Record<SigningScheme, string> = {
   'sha256-raw': 'sha256=B03A6423CA9FEECEEE0C9CBCA81B9F05AA2468FBB2A68B14BDA29F2DF726BE31',
   'sha256-hex-upper': 'sha256=36E108307ED6D77251F9C9C489620A5AB1F52A34587C30667CE34D80AB464952',
   'sha256-hex-lower': 'sha256=F21DB148F5D043910E751CD7972D69897E9FBDC98299218EE29DFA7F4CA478BE',
+  'sha256-base64': 'sha256=7464FE02348DC2A33D3240CAEF770A4FCBC6574AA68F4031AE6D813A89C2B4C7',
   secret: 'sha256=EB8A374652E604BFCF2B6B79C6C2F016D91404F5E5A9A8B46CD2D2B92FEF662E',
+  'sha256-raw+body': 'sha256=906B4A7D09EC63536D97D8037CB6A48A2CCDE635CC682BE3136D0610B1F98E89',
+  'sha256-hex-upper+body': 'sha256=3DF3CFF6047C23F225B1262C8392A5346B93890C35DAC1BB0C4870DF4BDCC209',
+  'sha256-hex-lower+body': 'sha256=35421F85B453A2B53D94E8B458B8E47F24714B29E20748D5F191DC139BA0F150',
+  'sha256-base64+body': 'sha256=D7E9219A03B85D3C0FA0E3C06E57B4AF78C653C30BC47D497E1F63B2BF17F68E',
+  'secret+body': 'sha256=EA48C68A159440AB656D240BD87F44B22E4A453F7FEEDEA5F1837C2DAB7EB04A',
+  'body+sha256-raw': 'sha256=B478BF682184469B53BA59651367C9A4F908F76A2ED91BBD9AD82D560AE3EEAC',
+  'body+sha256-hex-upper': 'sha256=5DBBBCF283C4B94CB8F50CE2867B0D6324D725F256498543F10FAA642C935AD8',
+  'body+sha256-hex-lower': 'sha256=E5E1F4722C141208DA521337EE26455E3DD39888371CCAD391C8C5E153928A04',
+  'body+sha256-base64': 'sha256=6ECC34D08BD3CD897AA5669FC150C9CC4194583D66B01D5EB8663526982E2856',
+  'body+secret': 'sha256=2F8A7AF35A16617727BDC49BBA7CD1B3369AA3CFB8134D19BCE653DB3109BEA2',
 };
 
 describe.each(SIGNING_SCHEMES)('scheme %s', (scheme) => {
@@ -95,12 +123,25 @@ describe('sign', () => {
 });
 
 describe('deriveKey', () => {
-  it('gives the 32 raw bytes, the 64-char hex forms, or the secret itself', () => {
-    expect(deriveKey(SECRET, 'sha256-raw')).toHaveLength(32);
+  it('gives the 32 raw bytes, the 64-char hex forms, the 44-char base64 form, or the secret itself', () => {
+    const raw = deriveKey(SECRET, 'sha256-raw');
+    expect(raw).toHaveLength(32);
     const upper = deriveKey(SECRET, 'sha256-hex-upper').toString();
     expect(upper).toMatch(/^[0-9A-F]{64}$/);
     expect(deriveKey(SECRET, 'sha256-hex-lower').toString()).toBe(upper.toLowerCase());
+    expect(deriveKey(SECRET, 'sha256-base64').toString()).toBe(raw.toString('base64'));
+    expect(deriveKey(SECRET, 'sha256-base64').toString()).toMatch(/^[A-Za-z0-9+/]{43}=$/);
     expect(deriveKey(SECRET, 'secret').toString()).toBe(SECRET);
+  });
+
+  it('names each scheme by its key form and construction', () => {
+    expect(schemeParts('sha256-base64')).toEqual({ form: 'sha256-base64', construction: 'hmac' });
+    expect(schemeParts('secret+body')).toEqual({ form: 'secret', construction: 'key-then-body' });
+    expect(schemeParts('body+sha256-hex-upper')).toEqual({
+      form: 'sha256-hex-upper',
+      construction: 'body-then-key',
+    });
+    expect(SIGNING_SCHEMES).toHaveLength(15);
   });
 
   it('recognizes scheme names', () => {
@@ -203,6 +244,32 @@ describe('calibrate', () => {
   it('finds no scheme for a wrong secret or a bad header', () => {
     expect(calibrate(EXAMPLE, RECORDED['sha256-raw'], 'nope')).toEqual([]);
     expect(calibrate(EXAMPLE, undefined, SECRET)).toEqual([]);
+  });
+});
+
+describe('calibrateDeliveries', () => {
+  const bodies = ['{"Id":"1"}', '{"Id":"2","Payload":{}}', EXAMPLE.toString()].map((b) => Buffer.from(b));
+
+  it('names the scheme and the secret that match every well-formed delivery, most matches first', () => {
+    const deliveries = [
+      ...bodies.map((body) => ({ body, signature: sign(body, 'new-secret', 'body+sha256-base64') })),
+      { body: bodies[0], signature: sign(bodies[0], 'new-secret', 'sha256-raw') },
+      { body: bodies[1], signature: 'sha256=zz' },
+      { body: bodies[1], signature: undefined },
+    ];
+    const result = calibrateDeliveries(deliveries, ['old-secret', 'new-secret']);
+    expect(result.deliveries).toBe(6);
+    expect(result.wellFormed).toBe(4);
+    expect(result.matches).toEqual([
+      { scheme: 'body+sha256-base64', secretIndex: 1, deliveries: 3 },
+      { scheme: 'sha256-raw', secretIndex: 1, deliveries: 1 },
+    ]);
+  });
+
+  it('finds nothing when no secret given produced the signatures', () => {
+    const deliveries = bodies.map((body) => ({ body, signature: sign(body, 'new-secret', 'secret+body') }));
+    expect(calibrateDeliveries(deliveries, ['other']).matches).toEqual([]);
+    expect(calibrateDeliveries([], ['other'])).toEqual({ deliveries: 0, wellFormed: 0, matches: [] });
   });
 });
 

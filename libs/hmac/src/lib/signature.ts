@@ -1,14 +1,26 @@
-import { createHmac } from 'node:crypto';
-import { DEFAULT_SIGNING_SCHEME, deriveKey, SigningScheme } from './schemes';
+import { createHash, createHmac } from 'node:crypto';
+import { DEFAULT_SIGNING_SCHEME, deriveKey, schemeParts, SigningScheme } from './schemes';
 import { signedBytes } from './signed-bytes';
 
 export const SIGNATURE_HEADER = 'x-fenx-signature';
 const PREFIX = 'sha256=';
 const HEX_DIGEST = /^[0-9a-fA-F]{64}$/;
 
-/** HMAC-SHA256 of the signed bytes with an already derived key. */
-export function digestWithKey(body: Buffer | string, key: Buffer): Buffer {
-  return createHmac('sha256', key).update(signedBytes(body)).digest();
+/** The 32-byte digest of already extracted signed bytes. */
+export type Digester = (signed: Buffer) => Buffer;
+
+/** The digest function of a (secret, scheme) pair, its key derived once. */
+export function digester(secret: string, scheme: SigningScheme): Digester {
+  const { form, construction } = schemeParts(scheme);
+  const key = deriveKey(secret, form);
+  switch (construction) {
+    case 'hmac':
+      return (signed) => createHmac('sha256', key).update(signed).digest();
+    case 'key-then-body':
+      return (signed) => createHash('sha256').update(key).update(signed).digest();
+    case 'body-then-key':
+      return (signed) => createHash('sha256').update(signed).update(key).digest();
+  }
 }
 
 /** The header value FenX would send: `sha256=` + 64 uppercase hex digits. */
@@ -22,7 +34,7 @@ export function sign(
   secret: string,
   scheme: SigningScheme = DEFAULT_SIGNING_SCHEME,
 ): string {
-  return formatSignature(digestWithKey(body, deriveKey(secret, scheme)));
+  return formatSignature(digester(secret, scheme)(signedBytes(body)));
 }
 
 export type ParsedSignature = { ok: true; digest: Buffer } | { ok: false; reason: 'missing' | 'malformed' };

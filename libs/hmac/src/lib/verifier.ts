@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
-import { deriveKey, SigningScheme } from './schemes';
-import { digestWithKey, parseSignature } from './signature';
+import { SigningScheme } from './schemes';
+import { Digester, digester, parseSignature } from './signature';
+import { signedBytes } from './signed-bytes';
 
 export interface VerificationKey {
   scheme: SigningScheme;
@@ -15,7 +16,7 @@ export type VerifyResult =
 
 interface DerivedKey {
   id: string;
-  key: Buffer;
+  digest: Digester;
 }
 
 /**
@@ -29,7 +30,7 @@ export class Verifier {
     if (keys.length === 0) throw new Error('Verifier needs at least one key');
     this.keys = keys.map((k, i) => ({
       id: k.id ?? String(i),
-      key: deriveKey(k.secret, k.scheme),
+      digest: digester(k.secret, k.scheme),
     }));
   }
 
@@ -37,9 +38,10 @@ export class Verifier {
     const parsed = parseSignature(header);
     if (!parsed.ok) return parsed;
     let match: string | undefined;
+    const signed = signedBytes(rawBody);
     // Every key is tried even after a match so the time taken does not reveal which key matched.
-    for (const { id, key } of this.keys) {
-      const expected = digestWithKey(rawBody, key);
+    for (const { id, digest } of this.keys) {
+      const expected = digest(signed);
       if (timingSafeEqual(expected, parsed.digest) && match === undefined) match = id;
     }
     return match === undefined ? { ok: false, reason: 'mismatch' } : { ok: true, keyId: match };
