@@ -21,8 +21,13 @@ export const PIPELINE_APPS: readonly PipelineApp[] = [
  */
 export const APP_ACCESS: Record<PipelineApp, { reads: TopicName[]; writes: TopicName[]; groups: string[] }> =
   {
-    // Topic 1 only: the verified webhooks.
-    radar: { reads: [], writes: [TOPICS.webhookEvents.name], groups: [] },
+    // Topic 1: the verified webhooks. The quarantine of refused deliveries, which `radar calibrate
+    // --from-kafka` also reads back (as radar, which holds the secrets to try).
+    radar: {
+      reads: [TOPICS.webhookUnverified.name],
+      writes: [TOPICS.webhookEvents.name, TOPICS.webhookUnverified.name],
+      groups: ['fenx-reader-'],
+    },
     'journey-extractor': {
       reads: [TOPICS.webhookEvents.name, TOPICS.pipelineState.name],
       // Topic 1 too: re-queued events and the safety net's synthetic events; the state topic: its cursor.

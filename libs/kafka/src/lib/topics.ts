@@ -41,6 +41,19 @@ export const TOPICS = {
     description:
       'Topic 1: every FenX notification radar received (and reconciliation/backfill events), verbatim plus parsed fields. A work queue for the extractors, and kept in the lake as received (lake-sink writes it).',
   },
+  webhookUnverified: {
+    name: namespaced('fenx.webhook.unverified.v1'),
+    partitions: 1,
+    // Kept for days at most and bounded in bytes: evidence for calibration, never data.
+    config: {
+      'cleanup.policy': 'delete',
+      'retention.ms': String(3 * DAY_MS),
+      'retention.bytes': String(256 * 1024 * 1024),
+    },
+    key: 'the request id radar gave the delivery',
+    description:
+      'Deliveries radar refused because their well-formed signature matched no configured key: the body bytes and HTTP headers verbatim, rate- and size-capped, for `radar calibrate --from-kafka`. Nothing downstream reads it.',
+  },
   journeyDetails: {
     name: namespaced('fenx.journey.details.v1'),
     partitions: 12,
