@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { runMain, UsageError } from '@fenx/cli';
+import { integer, runMain, UsageError } from '@fenx/cli';
 import { processEnv } from '@fenx/config';
-import { calibrate, SIGNING_SCHEMES } from '@fenx/hmac';
+import { TOPICS } from '@fenx/kafka';
 import { Command } from 'commander';
 import { APP, loadRadarConfig } from './app/radar-config';
 import { createRadarApp, listenRadar } from './app/radar-app';
+import { CalibrateOptions, calibrateFile, calibrateFromKafka } from './cli/calibrate';
 
 async function serve(): Promise<void> {
   let config;
@@ -17,25 +17,12 @@ async function serve(): Promise<void> {
   await listenRadar(app, config);
 }
 
-/** Which signing scheme a captured FenX delivery matches: exit 0 with the scheme(s), 1 with none. */
-function runCalibrate(options: { body: string; signature: string; secret?: string }): void {
-  const secret = options.secret ?? processEnv()['RADAR_CALIBRATE_SECRET'];
-  if (!secret) {
-    process.stderr.write('calibrate: give the webhook secret with --secret or RADAR_CALIBRATE_SECRET\n');
-    process.exit(2);
-  }
-  const body = readFileSync(options.body);
-  const matches = calibrate(body, options.signature, secret);
-  if (matches.length === 0) {
-    process.stdout.write(
-      `no scheme matches (tried ${SIGNING_SCHEMES.join(', ')}): check the secret and that the body file holds the bytes exactly as delivered\n`,
-    );
-    process.exit(1);
-  }
-  process.stdout.write(
-    `matches: ${matches.join(', ')}\nset RADAR_SIGNING_SCHEME=${matches[0]} (or prefix the secret: ${matches[0]}:<secret>)\n`,
-  );
-  process.exit(0);
+/** Which signing scheme FenX's deliveries match: exit 0 naming it, 1 when none does. */
+async function runCalibrate(options: CalibrateOptions): Promise<void> {
+  const env = processEnv();
+  const result = options.fromKafka ? await calibrateFromKafka(options, env) : calibrateFile(options, env);
+  process.stdout.write(`${result.text}\n`);
+  process.exit(result.exitCode);
 }
 
 const program = new Command(APP.service).description('FenX webhook listener: every genuine event into Kafka');
@@ -45,10 +32,18 @@ program
   .action(serve);
 program
   .command('calibrate')
-  .description('say which signing scheme a captured FenX Test delivery matches')
-  .requiredOption('--body <file>', 'the delivered body, byte for byte')
-  .requiredOption('--signature <value>', 'its x-fenx-signature header (sha256=...)')
-  .option('--secret <secret>', 'the webhook secret (or RADAR_CALIBRATE_SECRET)')
+  .description(
+    'say which signing scheme FenX signs with: from the deliveries radar refused and kept (--from-kafka), or from one captured delivery (--body, --signature)',
+  )
+  .option(
+    '--from-kafka',
+    `read the refused deliveries of ${TOPICS.webhookUnverified.name} (Kafka settings from the environment)`,
+  )
+  .option('--limit <n>', 'with --from-kafka: at most this many deliveries', integer({ min: 1 }))
+  .option('--json', 'with --from-kafka: the counts as JSON')
+  .option('--body <file>', 'a delivered body, byte for byte')
+  .option('--signature <value>', 'its x-fenx-signature header (sha256=...)')
+  .option('--secret <secret>', 'the webhook secret (else RADAR_CALIBRATE_SECRET, else RADAR_WEBHOOK_SECRETS)')
   .action(runCalibrate);
 
 runMain(program);

@@ -215,6 +215,23 @@ export class RadarEnv {
   @EnvNumber()
   RADAR_MAX_BODY_BYTES = 1024 * 1024;
 
+  /**
+   * Most refused deliveries (well-formed signature, no key matches) kept per minute in
+   * fenx.webhook.unverified.v1 for `radar calibrate --from-kafka`; 0 keeps none.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  @EnvNumber()
+  RADAR_QUARANTINE_PER_MINUTE = 60;
+
+  /** Refused deliveries larger than this are not kept in the quarantine. */
+  @IsInt()
+  @Min(0)
+  @Max(64 * 1024 * 1024)
+  @EnvNumber()
+  RADAR_QUARANTINE_MAX_BYTES = 64 * 1024;
+
   /** Longest wait for Kafka's acknowledgement before answering 503 (below FenX's own timeout). */
   @IsInt()
   @Min(100)
@@ -262,6 +279,8 @@ export interface RadarConfig {
   webhookPath: string;
   keys: VerificationKey[];
   maxBodyBytes: number;
+  /** The quarantine of refused deliveries (see RADAR_QUARANTINE_*). */
+  quarantine: { perMinute: number; maxBytes: number };
   ackTimeoutMs: number;
   lingerMs: number;
   batchMax: number;
@@ -299,6 +318,7 @@ export function loadRadarConfig(env: Env = processEnv()): RadarConfig {
     webhookPath: radar.RADAR_WEBHOOK_PATH,
     keys: parseWebhookSecrets(radar.RADAR_WEBHOOK_SECRETS, radar.RADAR_SIGNING_SCHEME),
     maxBodyBytes: radar.RADAR_MAX_BODY_BYTES,
+    quarantine: { perMinute: radar.RADAR_QUARANTINE_PER_MINUTE, maxBytes: radar.RADAR_QUARANTINE_MAX_BYTES },
     ackTimeoutMs: radar.RADAR_KAFKA_ACK_TIMEOUT_MS,
     lingerMs: radar.RADAR_LINGER_MS,
     batchMax: radar.RADAR_BATCH_MAX,

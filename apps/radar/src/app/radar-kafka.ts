@@ -11,6 +11,7 @@ import {
 } from '@fenx/kafka';
 import { kafkaLogsThroughPino } from '@fenx/logging';
 import { GroupCommitWriter } from './event-writer';
+import { Quarantine } from './quarantine';
 import { RADAR_CONFIG } from './tokens';
 import type { RadarConfig } from './radar-config';
 import { RadarMetrics } from './radar-metrics';
@@ -24,6 +25,7 @@ export class RadarKafka implements OnApplicationShutdown {
   readonly kafka: KafkaClient;
   readonly producer: KafkaProducer;
   readonly writer: GroupCommitWriter;
+  readonly quarantine: Quarantine;
   private readonly kafkaProbe: KafkaProbe;
   private readonly logger = new Logger('RadarKafka');
   private probe?: { at: number; ok: boolean; reason?: string };
@@ -53,6 +55,18 @@ export class RadarKafka implements OnApplicationShutdown {
         } else metrics.writeDuration.observe(seconds);
       },
     });
+    this.quarantine = new Quarantine(
+      this.producer,
+      { ...config.quarantine, timeoutMs: config.ackTimeoutMs },
+      (outcome, error) => {
+        metrics.quarantined[outcome].inc();
+        if (outcome === 'failed')
+          this.logger.error(
+            { err: error, topic: TOPICS.webhookUnverified.name },
+            'a refused delivery could not be kept in the quarantine topic (it was answered 401 all the same)',
+          );
+      },
+    );
   }
 
   /** Creates missing manifest topics when the settings say so (real Kafka), then connects. */
@@ -72,6 +86,7 @@ export class RadarKafka implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.writer.close();
+    await this.quarantine.drain();
     await this.producer.disconnect();
     await this.kafkaProbe.disconnect();
   }

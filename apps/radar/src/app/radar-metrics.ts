@@ -8,6 +8,7 @@ import {
   makeHistogramProvider,
 } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge, Histogram } from 'prom-client';
+import { QUARANTINE_OUTCOMES, type QuarantineOutcome } from './quarantine';
 
 /** `radar_http_requests_total{outcome}` values (docs/metrics.md). */
 export const REQUEST_OUTCOMES = [
@@ -40,6 +41,7 @@ const M = {
   batchSize: 'radar_kafka_batch_size_records',
   writeFailures: 'radar_kafka_write_failures_total',
   inFlight: 'radar_http_in_flight_requests',
+  quarantine: 'radar_quarantine_total',
 } as const;
 
 /** The radar metric set, registered through @willsoto/nestjs-prometheus. */
@@ -71,6 +73,11 @@ export const RADAR_METRIC_PROVIDERS: Provider[] = [
     labelNames: ['reason'],
   }),
   makeGaugeProvider({ name: M.inFlight, help: 'Webhook requests being handled' }),
+  makeCounterProvider({
+    name: M.quarantine,
+    help: 'Refused deliveries offered to the quarantine topic, by outcome',
+    labelNames: ['outcome'],
+  }),
 ];
 
 @Injectable()
@@ -79,6 +86,8 @@ export class RadarMetrics {
   readonly answered: Record<RequestOutcome, BoundCounter>;
   /** `radar_validation_flags_total` by problem code, bound at start. */
   readonly flagged: Record<ProblemCode, BoundCounter>;
+  /** `radar_quarantine_total` by outcome, bound at start. */
+  readonly quarantined: Record<QuarantineOutcome, BoundCounter>;
 
   constructor(
     @InjectMetric(M.requests) readonly requests: Counter<'outcome'>,
@@ -89,7 +98,9 @@ export class RadarMetrics {
     @InjectMetric(M.batchSize) readonly batchSize: Histogram,
     @InjectMetric(M.writeFailures) readonly writeFailures: Counter<'reason'>,
     @InjectMetric(M.inFlight) readonly inFlight: Gauge,
+    @InjectMetric(M.quarantine) quarantine: Counter<'outcome'>,
   ) {
+    this.quarantined = bind(quarantine, 'outcome', QUARANTINE_OUTCOMES);
     this.answered = bind(requests, 'outcome', REQUEST_OUTCOMES);
     this.flagged = bind(flags, 'reason', PROBLEM_CODES);
   }

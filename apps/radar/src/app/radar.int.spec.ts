@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { sign } from '@fenx/hmac';
+import { type Calibration, sign } from '@fenx/hmac';
 import {
   createKafka,
   decodeWebhookEvent,
@@ -7,6 +7,7 @@ import {
   headerText,
   KafkaClient,
   readTopic,
+  readUnverifiedDelivery,
   TOPICS,
   WebhookEvent,
   webhookEventBody,
@@ -18,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { type AddressInfo, connect } from 'node:net';
 import { createRadarApp, listenRadar } from './radar-app';
 import { HTTP_PLATFORMS, loadRadarConfig } from './radar-config';
+import { calibrateFromKafka } from '../cli/calibrate';
 
 const TENANT = '45bf62ac-e4b1-4c16-ae32-d774cd18db6d';
 // radar's bound on waiting for Kafka's acknowledgement in this suite (the default is 5 s).
@@ -177,6 +179,53 @@ describe.each(HTTP_PLATFORMS)('radar on %s against Apache Kafka', (platform) => 
     expect(metricValue(text, 'radar_signature_failures_total', { reason: 'mismatch' })).toBe(2);
     expect(metricValue(text, 'radar_signature_failures_total', { reason: 'missing' })).toBe(1);
     expect(metricValue(text, 'radar_signature_failures_total', { reason: 'malformed' })).toBe(1);
+  });
+
+  it('keeps a refused delivery whose well-formed signature no key reproduces in the quarantine, verbatim and without credentials; calibrate --from-kafka names the scheme that signed it', async () => {
+    const bodies = [notification().body, `\uFEFF${notification().body}\n`, notification().body];
+    const answers = [];
+    for (const body of bodies)
+      answers.push(
+        (
+          await post(body, {
+            'x-fenx-signature': sign(body, CURRENT, 'body+sha256-base64'),
+            authorization: 'Bearer gateway-token',
+          })
+        ).status,
+      );
+    expect(answers).toEqual([401, 401, 401]);
+    expect((await events()).filter((e) => bodies.includes(e.event.body))).toEqual([]);
+
+    const kept = await waitFor(
+      async () => {
+        const all = (await readTopic(kafka, TOPICS.webhookUnverified.name)).map(readUnverifiedDelivery);
+        const ours = all.filter((d) => bodies.some((b) => d.body.equals(Buffer.from(b))));
+        return ours.length === bodies.length ? ours : undefined;
+      },
+      { timeoutMs: 20000, intervalMs: 500, what: 'the three refused deliveries in the quarantine topic' },
+    );
+    for (const d of kept) {
+      expect(d.httpHeaders['x-fenx-signature']).toBe(sign(d.body, CURRENT, 'body+sha256-base64'));
+      expect(d.httpHeaders['authorization']).toBeUndefined();
+      expect(d.reason).toBe('mismatch');
+    }
+    expect(
+      metricValue(await metrics(), 'radar_quarantine_total', { outcome: 'stored' }),
+    ).toBeGreaterThanOrEqual(3);
+
+    const env = {
+      ...broker.env(),
+      RADAR_WEBHOOK_SECRETS: JSON.stringify([CURRENT, `sha256-raw:${PREVIOUS}`]),
+    };
+    const result = await calibrateFromKafka({}, env);
+    expect(result.exitCode).toBe(0);
+    expect(result.text).toContain(
+      'FenX signs with body+sha256-base64: set RADAR_SIGNING_SCHEME=body+sha256-base64',
+    );
+    const counts = JSON.parse((await calibrateFromKafka({ json: true }, env)).text) as Calibration;
+    // The earlier test's tampered body and wrong secret are in the quarantine too, matching nothing.
+    expect(counts.matches).toEqual([{ scheme: 'body+sha256-base64', secretIndex: 0, deliveries: 3 }]);
+    expect(counts.wellFormed).toBeGreaterThanOrEqual(3);
   });
 
   it('accepts the previous secret while it is rotated out', async () => {

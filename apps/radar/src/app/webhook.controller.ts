@@ -83,8 +83,13 @@ export function webhookController(path: string): Type<unknown> {
       if (!signature.ok) {
         this.metrics.signatureFailures.inc({ reason: signature.reason });
         this.metrics.answered.unauthorized.inc();
+        // A well-formed signature no key reproduces may be FenX's under another scheme: kept for calibration.
+        const quarantine =
+          signature.reason === 'mismatch'
+            ? this.kafka.quarantine.offer({ body, headers: req.headers, reason: signature.reason, requestId })
+            : undefined;
         this.logger.warn(
-          { ...requestFields(raw), reason: signature.reason, bytes: body.length },
+          { ...requestFields(raw), reason: signature.reason, bytes: body.length, quarantine },
           'signature refused',
         );
         throw new UnauthorizedException(`${SIGNATURE_HEADER} ${signature.reason}`);

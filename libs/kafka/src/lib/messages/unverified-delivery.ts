@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { OutgoingRecord } from '../kafka-producer';
 import { headerText, HEADER, KafkaHeaders } from './headers';
@@ -22,7 +23,8 @@ export function unverifiedDeliveryRecord(input: {
   body: Buffer;
   headers: IncomingHttpHeaders;
   reason: string;
-  requestId: string;
+  /** The request id radar gave it (a new UUID when there is none). */
+  requestId?: string;
   receivedAt: Date;
 }): OutgoingRecord {
   const headers: KafkaHeaders = {
@@ -35,7 +37,7 @@ export function unverifiedDeliveryRecord(input: {
     headers[HTTP_HEADER_PREFIX + lower] = Array.isArray(value) ? value : String(value);
   }
   return {
-    key: input.requestId,
+    key: input.requestId ?? randomUUID(),
     value: input.body,
     headers,
     timestamp: String(input.receivedAt.getTime()),
