@@ -1,7 +1,14 @@
 import { Command } from 'commander';
 import { runProgram } from '@fenx/cli';
 import { parseLogLine, showOnTerminal, terminalLine, TERMINAL_WIDTH } from './log-lines';
-import { DEFAULT_RATE, LocalOptions, localProgram, simulatorActivityEnv } from './options';
+import {
+  DEFAULT_RATE,
+  faultSettings,
+  LOCAL_FAULTS,
+  LocalOptions,
+  localProgram,
+  simulatorActivityEnv,
+} from './options';
 import { countsFrom, parseMetrics, sumMetric, summaryLine } from './summary';
 
 const ecs = (fields: Record<string, unknown>) =>
@@ -183,7 +190,34 @@ describe('options', () => {
   });
 
   it('takes a rate and a duration in minutes', async () => {
-    expect((await parse('--rate', '20', '--duration', '1.5')).options).toEqual({ rate: 20, duration: 1.5 });
+    expect((await parse('--rate', '20', '--duration', '1.5')).options).toEqual({
+      rate: 20,
+      duration: 1.5,
+      faults: [],
+    });
+  });
+
+  it('takes FenX faults by name, or all, and refuses a name it does not know', async () => {
+    expect((await parse('--faults', 'late-data,rate-limit')).options?.faults).toEqual([
+      'rate-limit',
+      'late-data',
+    ]);
+    expect((await parse('--faults', 'all')).options?.faults).toEqual(Object.keys(LOCAL_FAULTS));
+    const bad = await parse('--faults', 'errors,floods');
+    expect(bad.code).toBe(2);
+    expect(bad.out).toContain(
+      'unknown fault floods: give a comma-separated list of rate-limit, errors, timeouts, latency, late-data, or all',
+    );
+    expect((await parse('--faults', ',')).code).toBe(2);
+  });
+
+  it("turns faults into the simulator's fault settings", () => {
+    expect(faultSettings([])).toEqual({});
+    expect(faultSettings(['rate-limit', 'timeouts'])).toEqual({
+      rateLimitPreset: 'production',
+      timeoutRate: 0.01,
+      hangMs: 35_000,
+    });
   });
 
   it('lists the knobs with --help and exits 0 without running', async () => {
@@ -193,6 +227,7 @@ describe('options', () => {
     expect(out).toContain('Usage: npm start -- [options]');
     expect(out).toContain('--rate <actions-per-second>');
     expect(out).toContain('--duration <minutes>');
+    expect(out).toContain('--faults <list>');
   });
 
   it('exits 2 with a message for a bad value or an unknown option', async () => {

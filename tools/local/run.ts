@@ -15,7 +15,7 @@ import { runProgram } from '@fenx/cli';
 import { KafkaCluster } from '@fenx/kafka/testing';
 import { LOCAL_PORTS, pipelineApps, SimulatorControl, simulatorApp, StackApp, waitFor } from '@fenx/testing';
 import { parseLogLine, showOnTerminal, terminalLine } from './log-lines';
-import { LocalOptions, localProgram, simulatorActivityEnv } from './options';
+import { faultSettings, LOCAL_FAULTS, LocalOptions, localProgram, simulatorActivityEnv } from './options';
 import { Counts, countsFrom, summaryLine } from './summary';
 
 const STACK_ROLE = 'FENX_LOCAL_STACK';
@@ -230,6 +230,7 @@ function banner(apps: StackApp[], kafka: KafkaCluster, o: LocalOptions): string[
     ...apps.map((a) => `  ${a.name.padEnd(19)} ${(describe[a.name] ?? ((x) => x.describe))(a)}`),
     '',
     `  activity            ${o.rate} simulated actions a second${o.duration ? `, for ${o.duration} min` : ''}`,
+    `  FenX faults         ${o.faults.length > 0 ? o.faults.map((f) => `${f}: ${LOCAL_FAULTS[f].what}`).join('\n                      ') : 'none (--faults turns them on)'}`,
     `  logs                ${shown(LOG_DIR)}/<app>.log (every line, JSON), ${shown(LOG_DIR)}/kafka.log (the broker)`,
     `  lake                ${shown(LAKE_DIR)} (records within ~5 s)`,
     `  report              ${report}`,
@@ -281,7 +282,11 @@ async function runStack(o: LocalOptions): Promise<void> {
   );
   if (stopping) return;
   const simulator = apps.find((a) => a.name === 'fenx-simulator');
-  if (simulator) await new SimulatorControl(url(simulator.port)).startGenerator();
+  if (simulator) {
+    const control = new SimulatorControl(url(simulator.port));
+    if (o.faults.length > 0) await control.setFaults(faultSettings(o.faults));
+    await control.startGenerator();
+  }
 
   for (const line of banner(apps, broker, o)) say(line);
   const held = startup?.length ?? 0;

@@ -50,6 +50,7 @@ describe('Prometheus rules (promtool)', () => {
         'FenxWebhookWatchFailing',
         'LakeSinkLagGrowing',
         'LakeSinkNotCommitting',
+        'RadarAllSignaturesFailing',
         'RadarDown',
         'RadarKafkaWriteFailures',
         'RadarKafkaWriteLatencyHigh',
