@@ -1,3 +1,4 @@
+import { Progress } from '@fenx/cli';
 import { readReport, reconciliationEvents, SyntheticEventWriter } from '@fenx/extraction';
 import type { ReportKind } from '@fenx/fenx-client';
 import type { FenxNotification } from '@fenx/fenx-events';
@@ -102,17 +103,28 @@ export function reconcileCommand(io: CliIo, now: () => Date = () => new Date()):
         const settings = kafkaSettingsFromEnv(io.env);
         const producer = new KafkaProducer(cliKafka(settings), settings);
         await producer.connect();
+        const progress = new Progress({
+          label: 'reconcile',
+          unit: 'events',
+          total: events.length,
+          enabled: io.progress !== undefined,
+          stream: io.progress,
+        });
         try {
           const written = await new SyntheticEventWriter({ producer, ratePerSecond: opts.rate }).write(
             events,
             'reconciliation',
+            undefined,
+            (n) => progress.update(n),
           );
+          progress.stop({ written });
           if (written < events.length)
             throw new CliError(
               `wrote only ${written} of ${events.length} reconciliation events`,
               EXIT.failure,
             );
         } finally {
+          progress.stop();
           await producer.disconnect();
         }
         io.out(

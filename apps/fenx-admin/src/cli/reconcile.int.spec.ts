@@ -69,8 +69,21 @@ describe('fenx-admin reconcile, against the simulator and Apache Kafka', () => {
     expect(new Set(decoded.map((e) => e?.ids.journeyId).filter(Boolean))).toEqual(new Set(journeys));
     expect(first.map((r) => r.headers['fenx-origin']?.toString())).toEqual(first.map(() => 'reconciliation'));
 
-    const again = await cli(['reconcile', '--since', since, '--until', until], env);
+    // Not a TTY: the progress of the writes as JSON lines, the last one finished with the count.
+    const lines: string[] = [];
+    const again = await cli(['reconcile', '--since', since, '--until', until], env, {
+      isTTY: false,
+      write: (text: string) => lines.push(text),
+    });
     expect(again.code).toBe(0);
+    const progress = lines.map((l) => (JSON.parse(l) as { progress: Record<string, unknown> }).progress);
+    expect(progress[0]).toMatchObject({ label: 'reconcile', unit: 'events', done: 0, finished: false });
+    expect(progress[progress.length - 1]).toMatchObject({
+      done: entities.length + journeys.length,
+      total: entities.length + journeys.length,
+      written: entities.length + journeys.length,
+      finished: true,
+    });
     const all = await topic1();
     expect(all).toHaveLength(first.length * 2);
     const ids = (records: ReadRecord[]) =>

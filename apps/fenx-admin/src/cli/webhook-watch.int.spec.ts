@@ -65,7 +65,11 @@ describe('fenx-admin webhooks watch, against the FenX simulator and a Pushgatewa
     expect(run.err).toBe(`webhook status pushed to ${gateway.url}`);
     const pushed = await gateway.metrics();
     const status = (id: string, s: string) =>
-      metricValue(pushed, 'fenx_admin_webhook_status_current', { job: 'fenx-webhook-status', webhook_id: id, status: s });
+      metricValue(pushed, 'fenx_admin_webhook_status_current', {
+        job: 'fenx-webhook-status',
+        webhook_id: id,
+        status: s,
+      });
     expect([status(bad, 'SystemDisabled'), status(bad, 'Enabled'), status(bad, 'Retrying')]).toEqual([
       1, 0, 0,
     ]);
@@ -87,7 +91,9 @@ describe('fenx-admin webhooks watch, against the FenX simulator and a Pushgatewa
     expect(down.code).toBe(EXIT.fenxUnavailable);
     const after = await gateway.metrics();
     expect(metricValue(after, 'fenx_admin_webhook_check_success')).toBe(0);
-    expect(metricValue(after, 'fenx_admin_webhook_status_current', { webhook_id: bad, status: 'SystemDisabled' })).toBe(1);
+    expect(
+      metricValue(after, 'fenx_admin_webhook_status_current', { webhook_id: bad, status: 'SystemDisabled' }),
+    ).toBe(1);
   }, 120000);
 
   it('without a Pushgateway it prints only, and says so', async () => {

@@ -41,10 +41,15 @@ export class SyntheticEventWriter {
     this.batchSize = Math.max(1, Math.min(options.batchSize ?? 500, Math.ceil(options.ratePerSecond)));
   }
 
+  /**
+   * Writes the events in order; `onWritten` hears the running count after each acknowledged produce
+   * call (for a progress display).
+   */
   async write(
     notifications: readonly FenxNotification[],
     origin: SyntheticOrigin,
     signal?: AbortSignal,
+    onWritten?: (written: number) => void,
   ): Promise<number> {
     const topic = this.options.topic ?? TOPICS.webhookEvents.name;
     const started = Date.now();
@@ -60,6 +65,7 @@ export class SyntheticEventWriter {
       );
       written += slice.length;
       this.options.metrics?.syntheticEvents.inc({ origin }, slice.length);
+      onWritten?.(written);
     }
     return written;
   }
