@@ -33,8 +33,10 @@ export function tablesStartingWith(page: string, first: string): Record<string, 
 }
 
 const number = (text: string) => Number(text.replace(/[^\d.]/g, ''));
-/** The page's first table of each kind is on Apache Kafka, the second on librdkafka's mock cluster. */
+/** The page's first radar table is on Apache Kafka, the second on librdkafka's mock cluster. */
 const RUNS = ['Apache Kafka', 'mock cluster'];
+/** The journey-extractor tables: coalescing on Apache Kafka, then chunks on Apache Kafka and on the mock. */
+const EXTRACTOR_RUNS = ['Kafka, coalescing', 'Kafka, chunks', 'mock, chunks'];
 
 /** Drain time over the floor (distinct journeys / rate limit) of each journey-extractor run. */
 export function journeyExtractorChart(page: string): ChartSpec {
@@ -46,7 +48,7 @@ export function journeyExtractorChart(page: string): ChartSpec {
     bars: tables.flatMap((rows, t) =>
       rows.map((r) => ({
         label: `${r['backlog']}, ${r['order']}, batch ${r['batch']}`,
-        group: RUNS[t] ?? `table ${t + 1}`,
+        group: EXTRACTOR_RUNS[t] ?? `table ${t + 1}`,
         value: Math.round((number(r['drain']) / number(r['floor'])) * 100) / 100,
       })),
     ),
