@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConsumedRecord } from '@fenx/kafka';
 import { LakeSql } from '@fenx/lake-sql';
-import S3rver from 's3rver';
 import { compactHour, HourOpenError } from './compact';
 import { chunkFiles, ndjson } from './lake-files';
 import { LakeStore, LocalStore, S3Store } from './lake-store';
+import { startS3Server } from '../test/s3-server';
 
 const T = 'fenx.journey.details.v1';
 const HOUR = new Date('2026-11-23T05:00:00Z');
@@ -141,17 +141,10 @@ describe('lake-sink compact: a closed hour into Parquet', () => {
     await fillHour(local);
     const expected = await compactHour(local, { topic: T, hour: HOUR, now: LATER });
 
-    const server = new S3rver({
-      port: 0,
-      address: '127.0.0.1',
-      silent: true,
-      directory: tempDir(),
-      configureBuckets: [{ name: 'lake' }],
-    });
-    const { port } = await server.run();
+    const { server, endpoint } = await startS3Server(tempDir());
     try {
       const s3 = new S3Store('s3://lake/prod', {
-        endpoint: `http://127.0.0.1:${port}`,
+        endpoint,
         region: 'us-east-1',
         credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
       });

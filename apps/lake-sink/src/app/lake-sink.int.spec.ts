@@ -16,10 +16,10 @@ import {
 import { sharedKafka, TestKafka } from '@fenx/kafka/testing';
 import { AppProcess, freePort, waitFor } from '@fenx/testing';
 import { LAKE_SCHEMAS } from '@fenx/lake-sql';
-import S3rver from 's3rver';
 import { LakeLine, pathHour } from './lake-files';
 import { LakeStore, LocalStore, S3Store } from './lake-store';
 import { replay, REPLAYED_FROM_HEADER } from './replay';
+import { startS3Server } from '../test/s3-server';
 
 const T = TOPICS.journeyDetails.name;
 const HOUR_A = Date.parse('2026-11-23T05:20:00Z');
@@ -99,18 +99,9 @@ describe('lake-sink against Apache Kafka', () => {
       readyTimeoutMs: 60000,
     });
   };
-  /** An S3-protocol server (s3rver) with a `lake` bucket, in a temporary directory. */
-  const s3Server = async () => {
-    const server = new S3rver({
-      port: 0,
-      address: '127.0.0.1',
-      silent: true,
-      directory: tempDir(),
-      configureBuckets: [{ name: 'lake' }],
-    });
-    const { port } = await server.run();
-    return { server, endpoint: `http://127.0.0.1:${port}` };
-  };
+  /** An S3-protocol server with a `lake` bucket, in a temporary directory. */
+  const s3Server = () => startS3Server(tempDir());
+
   let produced = 0;
   const produce = async (n: number, timestamp: number, topic: TopicName = T) => {
     const records: OutgoingRecord[] = Array.from({ length: n }, (_, i) => ({

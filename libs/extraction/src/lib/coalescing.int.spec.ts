@@ -16,8 +16,9 @@ import { sharedKafka, TestKafka } from '@fenx/kafka/testing';
 import { waitFor } from '@fenx/testing';
 import { Registry } from 'prom-client';
 import { ExtractionMetrics } from './extraction-metrics';
-import { AggregateGroup, ExtractionPipeline, ExtractionSpec } from './extraction-pipeline';
+import { AggregateGroup, ExtractionSpec } from './extraction-pipeline';
 import { Extractor } from './extractor';
+import { testPipeline } from './test/test-pipeline';
 import { EXTRACTION_HEADER } from './requeue';
 
 const quiet = { logCreator: () => () => undefined };
@@ -111,14 +112,7 @@ describe('Extractor with backlog-wide coalescing over Apache Kafka', () => {
         };
       },
     };
-    const pipeline = new ExtractionPipeline({
-      spec,
-      metrics,
-      outputTopic: TOPICS.journeyDetails.name,
-      concurrency: 4,
-      recentIdsCapacity: 1000,
-      requeue: { baseMs: 50, maxMs: 200, maxAttempts: 5 },
-    });
+    const pipeline = testPipeline(spec, metrics);
     const extractor = new Extractor({
       kafka,
       producer,

@@ -16,8 +16,9 @@ import { sharedKafka, TestKafka } from '@fenx/kafka/testing';
 import { waitFor } from '@fenx/testing';
 import { Registry } from 'prom-client';
 import { ExtractionMetrics } from './extraction-metrics';
-import { AggregateGroup, ExtractionPipeline, ExtractionSpec } from './extraction-pipeline';
+import { AggregateGroup, ExtractionSpec } from './extraction-pipeline';
 import { ConsumerStalledError, Extractor } from './extractor';
+import { testPipeline } from './test/test-pipeline';
 import { EXTRACTION_HEADER } from './requeue';
 import { StateStore } from './state-store';
 import { runWindowedSync, SyntheticEventWriter, syntheticNotificationId } from './synthetic-events';
@@ -69,16 +70,6 @@ describe('extraction over Apache Kafka', () => {
   }
 
   /** The pipeline over `spec` the Extractor tests use: journey details out, short re-queue delays. */
-  function testPipeline(spec: ExtractionSpec, metrics: ExtractionMetrics): ExtractionPipeline {
-    return new ExtractionPipeline({
-      spec,
-      metrics,
-      outputTopic: TOPICS.journeyDetails.name,
-      concurrency: 4,
-      recentIdsCapacity: 1000,
-      requeue: { baseMs: 50, maxMs: 200, maxAttempts: 5 },
-    });
-  }
 
   function journeyEvent(journeyId: string, id: string) {
     return syntheticWebhookEvent(

@@ -18,6 +18,8 @@ export const HEADER = {
   kind: 'fenx-kind',
   etag: 'fenx-etag',
   sourceNotificationIds: 'fenx-source-notification-ids',
+  /** Why radar refused a delivery it kept in the quarantine topic (`mismatch`). */
+  refusal: 'fenx-refusal',
 } as const;
 
 /** A header's value as text, whatever form the client delivered it in (Buffer, string, array). */

@@ -6,9 +6,6 @@ import { headerText, HEADER, KafkaHeaders } from './headers';
 /** Kafka header names of a quarantined delivery's HTTP headers: `http-` + the lower-case name. */
 export const HTTP_HEADER_PREFIX = 'http-';
 
-/** The refusal reason radar gave the delivery (`mismatch`: well-formed, but no key reproduces it). */
-export const REFUSAL_HEADER = 'fenx-refusal';
-
 /**
  * HTTP headers never kept: credentials a gateway or client may add in front of radar. FenX's
  * webhook secret itself is never in a delivery (only the signature made with it).
@@ -28,7 +25,7 @@ export function unverifiedDeliveryRecord(input: {
   receivedAt: Date;
 }): OutgoingRecord {
   const headers: KafkaHeaders = {
-    [REFUSAL_HEADER]: input.reason,
+    [HEADER.refusal]: input.reason,
     [HEADER.receivedAt]: input.receivedAt.toISOString(),
   };
   for (const [name, value] of Object.entries(input.headers)) {
@@ -65,7 +62,7 @@ export function readUnverifiedDelivery(record: {
   return {
     body: record.value ?? Buffer.alloc(0),
     httpHeaders,
-    reason: headerText(record.headers, REFUSAL_HEADER),
+    reason: headerText(record.headers, HEADER.refusal),
     receivedAt: headerText(record.headers, HEADER.receivedAt),
   };
 }
