@@ -224,3 +224,34 @@ export async function readPipelineState(topic1: Topic1Tail, output: OutputTail):
     deadLetters: [...output.deadLetters],
   };
 }
+
+/** The simulator's side of the end-state check (`SimulatorControl` answers it). */
+export interface GroundTruthSource {
+  groundTruth(): Promise<GroundTruth>;
+  deliveries(webhookId: string): Promise<{ deliveries: Delivery[] }>;
+}
+
+/** Reads the pipeline's state (the live tails, the lake) and checks it; keeps the latest read. */
+export class EndStateReader {
+  /** The pipeline's state of the latest read (its `lake` once the lake was read). */
+  state?: PipelineState;
+  /** The report of the latest complete read. */
+  report?: EndStateReport;
+
+  constructor(
+    private readonly simulator: GroundTruthSource,
+    private readonly webhookId: string,
+    private readonly topic1: Topic1Tail,
+    private readonly output: OutputTail,
+    private readonly lakeDir: string,
+  ) {}
+
+  async read(): Promise<EndStateReport> {
+    const truth = await this.simulator.groundTruth();
+    const { deliveries } = await this.simulator.deliveries(this.webhookId);
+    this.state = await readPipelineState(this.topic1, this.output);
+    this.state.lake = await readLake(this.lakeDir);
+    this.report = checkEndState(truth, deliveries, this.state);
+    return this.report;
+  }
+}

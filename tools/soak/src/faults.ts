@@ -75,3 +75,37 @@ export async function executeFault(f: PlannedFault, ctx: FaultContext): Promise<
       return `webhook ${ctx.webhookId}`;
   }
 }
+
+export interface FaultRecord extends PlannedFault {
+  startedAt: number;
+  endedAt: number;
+  note?: string;
+}
+
+/** When the faults run and where they are recorded. */
+export interface FaultSchedule {
+  /** The planned moments count from here (when the bursts started). */
+  burstStarted: number;
+  /** True once the run is over: a fault not started yet is skipped. */
+  over: () => boolean;
+  /** Each fault is added here once undone. */
+  done: FaultRecord[];
+  log: (line: string) => void;
+}
+
+/** Runs each planned fault at its moment; one promise per fault, resolved once it was undone (or skipped). */
+export function scheduleFaults(
+  plan: PlannedFault[],
+  ctx: FaultContext,
+  schedule: FaultSchedule,
+): Promise<void>[] {
+  const { burstStarted } = schedule;
+  return plan.map(async (f) => {
+    await sleep(Math.max(0, burstStarted + f.atMs - Date.now()));
+    if (schedule.over()) return;
+    const startedAt = Date.now() - burstStarted;
+    const note = await executeFault(f, ctx).catch((e: Error) => `failed: ${e.message}`);
+    schedule.done.push({ ...f, startedAt, endedAt: Date.now() - burstStarted, note });
+    schedule.log(`fault ${f.kind} ${startedAt}..${Date.now() - burstStarted} ms ${note ?? ''}`);
+  });
+}

@@ -28,3 +28,15 @@ export async function writeMalformed(
     await producer.disconnect();
   }
 }
+
+/**
+ * Malformed records the extractors dead-lettered, each counted once per dead-letter topic: an
+ * extractor killed before its commit dead-letters a record again (at least once).
+ */
+export function malformedDeadLettered(
+  deadLetters: { topic: string; key?: string; source?: string }[],
+): number {
+  return new Set(
+    deadLetters.filter((d) => d.key?.startsWith('malformed-')).map((d) => `${d.topic} ${d.source}`),
+  ).size;
+}

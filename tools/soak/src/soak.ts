@@ -1,20 +1,21 @@
 import { seededRandom } from '@fenx/fenx-client';
-import { Progress } from '@fenx/cli';
 import { consumerGroupLag, KafkaClient, topicOffsets, TopicLag, TOPICS } from '@fenx/kafka';
 import { SimulatorControl, waitFor } from '@fenx/testing';
-import { checkEndState, EndStateReport, PipelineState, readLake, readPipelineState } from './end-state';
-import { executeFault, webhookSwitch } from './faults';
+import { EndStateReader, EndStateReport, PipelineState } from './end-state';
+import { FaultRecord, scheduleFaults, webhookSwitch } from './faults';
 import { acceptedNotStored, fuzzRadar, FuzzReport } from './fuzz';
 import { OutputTail, Topic1Tail, LiveTail } from './live-tail';
-import { writeMalformed } from './malformed';
-import { FaultKind, PlannedFault, planFaults } from './plan';
+import { malformedDeadLettered, writeMalformed } from './malformed';
+import { RunMonitor } from './monitor';
+import { FaultKind, planFaults } from './plan';
 import { Crash, SoakStack, SoakStackOptions } from './soak-stack';
-import { ComponentSample, Stall, StallDetector } from './stall';
-import { LakeRowCounter, TimelineSample } from './timeline';
+import { ComponentSample, Stall, StalledError } from './stall';
+import { TimelineSample } from './timeline';
 
 export type { Crash, SoakApp, SoakPorts } from './soak-stack';
 export type { FuzzReport } from './fuzz';
 export type { Stall } from './stall';
+export type { FaultRecord } from './faults';
 export { readLake, readPipelineState } from './end-state';
 
 /** The soak's options; the stack's (seed, apps, simulator settings, log directory) come with them. */
@@ -38,12 +39,6 @@ export interface SoakOptions extends SoakStackOptions {
    */
   stallTimeoutMs?: number;
   log?: (line: string) => void;
-}
-
-export interface FaultRecord extends PlannedFault {
-  startedAt: number;
-  endedAt: number;
-  note?: string;
 }
 
 export interface SoakResult {
@@ -172,12 +167,51 @@ async function lookAtParts(
   };
 }
 
-class StalledError extends Error {
-  constructor(readonly stall: Stall & { crashes: number }) {
-    super(
-      `${stall.component} stopped progressing: ${stall.lag} records of ${stall.input} wait and it moved on for none of them in ${Math.round(stall.forMs / 1000)} s (${stall.crashes} crashes of it so far)`,
-    );
-  }
+/** What the steps of one run share. */
+interface SoakRun {
+  options: SoakOptions;
+  log: (line: string) => void;
+  /** Before the stack started. */
+  started: number;
+  stack: SoakStack;
+  control: SimulatorControl;
+  stallTimeoutMs: number;
+  /** True once the run is over: the timeline, the faults not started yet and the fuzz campaign stop. */
+  over: boolean;
+  /** Set when the run failed fast: what the drive still waits for ends at once. */
+  halted: boolean;
+  /** The live tails, stopped when the run ends. */
+  tails: LiveTail[];
+  faults: FaultRecord[];
+}
+
+/** The traffic under way: FenX's webhook, the live tails, when the bursts started, the end-state reader. */
+interface Traffic {
+  webhookId: string;
+  setWebhookEnabled: (enabled: boolean) => Promise<unknown>;
+  tail: Topic1Tail;
+  output: OutputTail;
+  burstStarted: number;
+  endState: EndStateReader;
+}
+
+/** What runs beside the bursts: the faults, the fuzz campaign and the malformed records. */
+interface Load {
+  faultRuns: Promise<void>[];
+  fuzzRun: Promise<FuzzReport & { acceptedBodies: string[] }>;
+  malformedRun: Promise<number>;
+}
+
+/** When the last fault was undone, and when the end state was complete. */
+interface Convergence {
+  lastFaultEnded: number;
+  convergedAt: number | null;
+}
+
+/** How the drive ended: converged or not (`convergence`, still set by a drive cut short), or failed fast. */
+interface DriveEnd {
+  convergence: Convergence;
+  stall: SoakResult['stall'];
 }
 
 /**
@@ -189,6 +223,28 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const log = options.log ?? (() => undefined);
   const started = Date.now();
   const random = seededRandom(options.seed ^ 0x5eed);
+  const run = await startStack(options, log, started);
+  let ok = false;
+  try {
+    const traffic = await startTraffic(run);
+    const monitor = startMonitor(run, traffic);
+    const load = startLoad(run, traffic, random);
+    const end = await driveOrFailFast(run, traffic, monitor, load);
+    await endSampling(run, monitor);
+    const result = await assembleReport(run, traffic, monitor, load, end);
+    ok = result.ok;
+    return result;
+  } finally {
+    await stopRun(run, ok);
+  }
+}
+
+/** Kafka, the simulator and every app, each ready. */
+async function startStack(
+  options: SoakOptions,
+  log: (line: string) => void,
+  started: number,
+): Promise<SoakRun> {
   const stack = await SoakStack.start({
     seed: options.seed,
     apps: options.apps,
@@ -196,254 +252,277 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     logDir: options.logDir,
     log,
   });
-  const { kafka, sim } = stack;
-  const control = sim.control;
-  const tails: LiveTail[] = [];
-  const faults: FaultRecord[] = [];
-  const timeline: TimelineSample[] = [];
-  const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
-  let sampling = true;
-  let ok = false;
-  try {
-    log(`stack up: ${stack.names.join(', ')}; simulator ${sim.url}; app logs in ${stack.logDir}`);
-    const webhookId = (await control.groundTruth()).webhooks[0]?.id;
-    if (!webhookId) throw new Error('the simulator registered no webhook');
-    const setWebhookEnabled = await webhookSwitch(sim.url, webhookId, stack.radarUrl);
+  return {
+    options,
+    log,
+    started,
+    stack,
+    control: stack.sim.control,
+    stallTimeoutMs: options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
+    over: false,
+    halted: false,
+    tails: [],
+    faults: [],
+  };
+}
 
-    // The bursts, the fuzz campaign, the malformed records and the faults run side by side.
-    const tail = new Topic1Tail(kafka);
-    const output = new OutputTail(kafka);
-    tails.push(tail, output);
-    await tail.start();
-    await output.start();
-    await control.startBurst(options.activityEvents, 'activity');
-    const burstStarted = Date.now();
-    // The timeline and the progress of the phase running: bursts (with the faults), then convergence.
-    const lakeRows = new LakeRowCounter(stack.lakeDir);
-    let phase = new Progress({
-      label: 'soak burst',
-      unit: 'notifications',
-      total: options.activityEvents + options.migrationEvents,
-      intervalMs: 30000,
-    });
-    let converging = false;
-    const stalls = new StallDetector(stallTimeoutMs);
-    let stalled: ((e: StalledError) => void) | undefined;
-    const stalledRun = new Promise<never>((_, reject) => (stalled = reject));
-    stalledRun.catch(() => undefined);
-    const sampleTimeline = async () => {
-      const burst = await control.burst().catch(() => null);
-      const parts = await lookAtParts(kafka, control, tail);
-      const emitted = burst ? (burst.kind === 'migration' ? options.activityEvents : 0) + burst.emitted : 0;
-      const sample: TimelineSample = {
-        atMs: Date.now() - burstStarted,
-        emitted,
-        delivered: tail.ids.length,
-        topic1Lag: parts.topic1Lag,
-        lakeLag: parts.lakeLag,
-        details: output.journeys.size + output.entities.size,
-        lakeRows: lakeRows.count(),
-      };
-      timeline.push(sample);
-      const counts = {
-        delivered: sample.delivered,
-        topic1Lag: sample.topic1Lag,
-        lakeLag: sample.lakeLag,
-        details: sample.details,
-        lakeRows: sample.lakeRows,
-        crashes: stack.crashes.length,
-      };
-      if (converging) phase.update(phase.state().done, counts);
-      else phase.update(emitted, { ...counts, faults: `${faults.length} done` });
-      const stall = stalls.observe(sample.atMs, parts.samples);
-      if (stall) stalled?.(new StalledError({ ...stall, crashes: stack.crashesOf(stall.component).length }));
-    };
-    const timelineRun = (async () => {
-      while (sampling) {
-        await sampleTimeline().catch(() => undefined);
-        await sleep(TIMELINE_INTERVAL_MS);
-      }
-    })();
-    const plan = planFaults({
-      seed: options.seed,
-      windowMs: options.faultWindowMs,
-      extra: options.extraFaults,
-      kinds: options.faultKinds,
-    });
-    log(`faults planned: ${plan.map((f) => `${f.kind}@${f.atMs}ms`).join(', ')}`);
-    const faultRuns = plan.map(async (f) => {
-      await sleep(Math.max(0, burstStarted + f.atMs - Date.now()));
-      if (!sampling) return;
-      const startedAt = Date.now() - burstStarted;
-      const note = await executeFault(f, { stack, control, webhookId, setWebhookEnabled }).catch(
-        (e: Error) => `failed: ${e.message}`,
-      );
-      faults.push({ ...f, startedAt, endedAt: Date.now() - burstStarted, note });
-      log(`fault ${f.kind} ${startedAt}..${Date.now() - burstStarted} ms ${note ?? ''}`);
-    });
-    const fuzzRun = fuzzRadar(
-      stack.radarUrl,
-      options.fuzzRequests,
-      random,
-      () => stack.running('radar') !== undefined,
-      () => !sampling,
-    );
-    const malformedRun = writeMalformed(kafka, stack.broker, options.malformedRecords).catch((e: Error) => {
+/** Finds FenX's webhook, starts the live tails, then the activity burst. */
+async function startTraffic(run: SoakRun): Promise<Traffic> {
+  const { stack, control, log } = run;
+  log(`stack up: ${stack.names.join(', ')}; simulator ${stack.sim.url}; app logs in ${stack.logDir}`);
+  const webhookId = (await control.groundTruth()).webhooks[0]?.id;
+  if (!webhookId) throw new Error('the simulator registered no webhook');
+  const setWebhookEnabled = await webhookSwitch(stack.sim.url, webhookId, stack.radarUrl);
+
+  // The bursts, the fuzz campaign, the malformed records and the faults run side by side.
+  const tail = new Topic1Tail(stack.kafka);
+  const output = new OutputTail(stack.kafka);
+  run.tails.push(tail, output);
+  await tail.start();
+  await output.start();
+  await control.startBurst(run.options.activityEvents, 'activity');
+  const burstStarted = Date.now();
+  const endState = new EndStateReader(control, webhookId, tail, output, stack.lakeDir);
+  return { webhookId, setWebhookEnabled, tail, output, burstStarted, endState };
+}
+
+/** The timeline and the progress of the phase running: bursts (with the faults), then convergence. */
+function startMonitor(run: SoakRun, traffic: Traffic): RunMonitor {
+  const { stack, control, options } = run;
+  return new RunMonitor({
+    stack,
+    control,
+    tail: traffic.tail,
+    output: traffic.output,
+    burstStarted: traffic.burstStarted,
+    activityEvents: options.activityEvents,
+    migrationEvents: options.migrationEvents,
+    stallTimeoutMs: run.stallTimeoutMs,
+    faults: run.faults,
+    lookAtParts: () => lookAtParts(stack.kafka, control, traffic.tail),
+    over: () => run.over,
+    intervalMs: TIMELINE_INTERVAL_MS,
+  });
+}
+
+/** The faults at their planned moments, the fuzz campaign and the malformed records, beside the bursts. */
+function startLoad(run: SoakRun, traffic: Traffic, random: () => number): Load {
+  const { options, stack, control, log } = run;
+  const plan = planFaults({
+    seed: options.seed,
+    windowMs: options.faultWindowMs,
+    extra: options.extraFaults,
+    kinds: options.faultKinds,
+  });
+  log(`faults planned: ${plan.map((f) => `${f.kind}@${f.atMs}ms`).join(', ')}`);
+  const faultRuns = scheduleFaults(
+    plan,
+    { stack, control, webhookId: traffic.webhookId, setWebhookEnabled: traffic.setWebhookEnabled },
+    { burstStarted: traffic.burstStarted, over: () => run.over, done: run.faults, log },
+  );
+  const fuzzRun = fuzzRadar(
+    stack.radarUrl,
+    options.fuzzRequests,
+    random,
+    () => stack.running('radar') !== undefined,
+    () => run.over,
+  );
+  const malformedRun = writeMalformed(stack.kafka, stack.broker, options.malformedRecords).catch(
+    (e: Error) => {
       log(`writing the malformed records failed: ${e.message}`);
       return 0;
-    });
+    },
+  );
+  return { faultRuns, fuzzRun, malformedRun };
+}
 
-    let lastFaultEnded = Date.now();
-    let convergedAt: number | null = null;
-    let endState: EndStateReport | undefined;
-    let state: PipelineState | undefined;
-    const readEndState = async () => {
-      const truth = await control.groundTruth();
-      const { deliveries } = await control.deliveries(webhookId);
-      state = await readPipelineState(tail, output);
-      state.lake = await readLake(stack.lakeDir);
-      endState = checkEndState(truth, deliveries, state);
-      return endState;
-    };
-    // Set when the run failed fast: what drive() still waits for ends at once.
-    let halted = false;
-    const drive = async () => {
-      await waitFor(async () => halted || (await control.burst())?.running === false, {
-        timeoutMs: 30 * 60000,
-        intervalMs: 500,
-        what: 'the activity burst',
-      });
-      if (options.migrationEvents > 0) {
-        if (halted) return;
-        await control.startBurst(options.migrationEvents, 'migration');
-        await waitFor(async () => halted || (await control.burst())?.running === false, {
-          timeoutMs: 30 * 60000,
-          intervalMs: 500,
-          what: 'the migration burst',
-        });
-      }
-      await Promise.all(faultRuns);
-      if (halted) return;
-      lastFaultEnded = Date.now();
-      // The campaign runs to its count as before the convergence (a run that failed fast cuts it short).
-      const sent = (await fuzzRun).sent;
-      // FenX's activity stops here, so the end state is a fixed target.
-      await control.stopGenerator();
-      phase.stop({ faults: `${faults.length} done` });
-      converging = true;
-      phase = new Progress({ label: 'soak convergence', unit: 'records up to date', intervalMs: 30000 });
-      log(`bursts done, faults undone, FenX activity stopped; fuzz ${sent} requests; converging`);
-      await waitFor(
-        async () => {
-          if (halted) return true;
-          const t = await control.groundTruth();
-          return t.webhooks.every((w) => w.queued === 0 && w.inFlight === 0 && w.status === 'Enabled');
-        },
-        {
-          timeoutMs: options.convergeTimeoutMs,
-          intervalMs: 1000,
-          what: 'the simulator to deliver every notification',
-        },
-      );
-      const deadline = Date.now() + options.convergeTimeoutMs;
-      while (!halted && Date.now() < deadline) {
-        const e = await readEndState();
-        const parts = [e.journeys, e.entities, e.drafts, e.lake?.journeys, e.lake?.entities];
-        phase.setTotal(parts.reduce((n, p) => n + (p?.expected ?? 0), 0));
-        phase.update(
-          parts.reduce((n, p) => n + (p?.upToDate ?? 0), 0),
-          { lost: e.lost.length },
-        );
-        log(
-          `check: lost ${e.lost.length}, journeys ${e.journeys.upToDate}/${e.journeys.expected}, entities ${e.entities.upToDate}/${e.entities.expected}, drafts ${e.drafts.upToDate}/${e.drafts.expected}, lake journeys ${e.lake?.journeys.upToDate ?? '-'}/${e.lake?.journeys.expected ?? '-'}, lake entities ${e.lake?.entities.upToDate ?? '-'}/${e.lake?.entities.expected ?? '-'}, lake lag ${timeline[timeline.length - 1]?.lakeLag ?? '-'}`,
-        );
-        if (e.complete) {
-          convergedAt = Date.now();
-          break;
-        }
-        await sleep(5000);
-      }
-    };
-
-    let stall: SoakResult['stall'];
-    try {
-      await Promise.race([drive(), stalledRun]);
-    } catch (error) {
-      if (!(error instanceof StalledError)) throw error;
-      halted = true;
-      stall = error.stall;
-      log(`FAILED FAST: ${error.message}`);
-      const last = stack.crashesOf(stall.component).at(-1);
-      if (last)
-        log(
-          `${stall.component}'s last crash (code ${last.code}, signal ${last.signal}):\n${last.lastLines.join('\n')}`,
-        );
-      await readEndState().catch(() => undefined);
-    }
-    phase.stop();
-    sampling = false;
-    await timelineRun;
-    if (!endState || !state) throw new Error('no end state was read');
-    const finalState: PipelineState = state;
-    const finalEnd: EndStateReport = endState;
-    const fuzz = await fuzzRun;
-    fuzz.acceptedNotStored = await acceptedNotStored(tail, fuzz);
-    const malformedWritten = await malformedRun;
-    stack.sample();
-    // Malformed records the extractors dead-lettered, each counted once per dead-letter topic: an
-    // extractor killed before its commit dead-letters a record again (at least once).
-    const malformedDead = new Set(
-      finalState.deadLetters
-        .filter((d) => d.key?.startsWith('malformed-'))
-        .map((d) => `${d.topic} ${d.source}`),
-    ).size;
-    const result: SoakResult = {
-      options: {
-        seed: options.seed,
-        activityEvents: options.activityEvents,
-        migrationEvents: options.migrationEvents,
-        faultWindowMs: options.faultWindowMs,
-        extraFaults: options.extraFaults,
-        faultKinds: options.faultKinds,
-        fuzzRequests: options.fuzzRequests,
-        malformedRecords: options.malformedRecords,
-        convergeTimeoutMs: options.convergeTimeoutMs,
-        stallTimeoutMs,
-      },
-      startedAt: new Date(started).toISOString(),
-      durationMs: Date.now() - started,
-      faults: faults.sort((a, b) => a.startedAt - b.startedAt),
-      convergedAfterLastFaultMs: convergedAt === null ? null : convergedAt - lastFaultEnded,
-      endState: finalEnd,
-      fuzz: { ...fuzz, signedAccepted: fuzz.signedAccepted },
-      malformed: { written: malformedWritten, deadLettered: malformedDead },
-      peakRssMb: stack.peakRssMb,
-      droppedByRetention: Object.fromEntries(
-        await Promise.all(BUSY_TOPICS.map(async (t) => [t, await droppedByRetention(kafka, t)] as const)),
-      ),
-      crashes: [...stack.crashes],
-      ...(stall ? { stall } : {}),
-      logDir: stack.logDir,
-      logsKept: false,
-      timeline,
-      ok: false,
-    };
-    result.ok =
-      !stall &&
-      finalEnd.complete &&
-      finalEnd.lost.length === 0 &&
-      fuzz.unsignedAccepted === 0 &&
-      fuzz.acceptedNotStored === 0 &&
-      stack.crashes.length === 0;
-    result.logsKept = !result.ok;
-    ok = result.ok;
-    return result;
-  } finally {
-    sampling = false;
-    for (const t of tails) await t.stop().catch(() => undefined);
-    await stack.stop(!ok);
-    if (!ok) log(`app logs kept in ${stack.logDir}`);
+/** Drives the run to its end state; when a part stalls first, fails fast and returns the stall. */
+async function driveOrFailFast(
+  run: SoakRun,
+  traffic: Traffic,
+  monitor: RunMonitor,
+  load: Load,
+): Promise<DriveEnd> {
+  const convergence: Convergence = { lastFaultEnded: Date.now(), convergedAt: null };
+  try {
+    await Promise.race([drive(run, traffic.endState, monitor, load, convergence), monitor.stalled]);
+    return { convergence, stall: undefined };
+  } catch (error) {
+    if (!(error instanceof StalledError)) throw error;
+    return { convergence, stall: await failFast(run, error, traffic.endState) };
   }
+}
+
+/** The bursts and the faults run out, FenX's activity stops, then the pipeline converges. */
+async function drive(
+  run: SoakRun,
+  endState: EndStateReader,
+  monitor: RunMonitor,
+  load: Load,
+  convergence: Convergence,
+): Promise<void> {
+  await waitForBursts(run);
+  await Promise.all(load.faultRuns);
+  if (run.halted) return;
+  convergence.lastFaultEnded = Date.now();
+  // The campaign runs to its count as before the convergence (a run that failed fast cuts it short).
+  const sent = (await load.fuzzRun).sent;
+  // FenX's activity stops here, so the end state is a fixed target.
+  await run.control.stopGenerator();
+  monitor.startConvergence(run.faults.length);
+  run.log(`bursts done, faults undone, FenX activity stopped; fuzz ${sent} requests; converging`);
+  await waitForDeliveries(run);
+  await waitForEndState(run, monitor, endState, convergence);
+}
+
+/** The activity burst, then the migration burst (if any), emitted to the end. */
+async function waitForBursts(run: SoakRun): Promise<void> {
+  await waitForBurst(run, 'the activity burst');
+  if (run.options.migrationEvents > 0) {
+    if (run.halted) return;
+    await run.control.startBurst(run.options.migrationEvents, 'migration');
+    await waitForBurst(run, 'the migration burst');
+  }
+}
+
+function waitForBurst(run: SoakRun, what: string): Promise<unknown> {
+  return waitFor(async () => run.halted || (await run.control.burst())?.running === false, {
+    timeoutMs: 30 * 60000,
+    intervalMs: 500,
+    what,
+  });
+}
+
+/** The simulator delivered every notification, with its webhooks enabled. */
+async function waitForDeliveries(run: SoakRun): Promise<void> {
+  await waitFor(
+    async () => {
+      if (run.halted) return true;
+      const t = await run.control.groundTruth();
+      return t.webhooks.every((w) => w.queued === 0 && w.inFlight === 0 && w.status === 'Enabled');
+    },
+    {
+      timeoutMs: run.options.convergeTimeoutMs,
+      intervalMs: 1000,
+      what: 'the simulator to deliver every notification',
+    },
+  );
+}
+
+/** Checks the end state every 5 s until it is complete (the time is recorded) or the timeout passed. */
+async function waitForEndState(
+  run: SoakRun,
+  monitor: RunMonitor,
+  endState: EndStateReader,
+  convergence: Convergence,
+): Promise<void> {
+  const deadline = Date.now() + run.options.convergeTimeoutMs;
+  while (!run.halted && Date.now() < deadline) {
+    const e = await endState.read();
+    monitor.showConvergence(e);
+    run.log(
+      `check: lost ${e.lost.length}, journeys ${e.journeys.upToDate}/${e.journeys.expected}, entities ${e.entities.upToDate}/${e.entities.expected}, drafts ${e.drafts.upToDate}/${e.drafts.expected}, lake journeys ${e.lake?.journeys.upToDate ?? '-'}/${e.lake?.journeys.expected ?? '-'}, lake entities ${e.lake?.entities.upToDate ?? '-'}/${e.lake?.entities.expected ?? '-'}, lake lag ${monitor.lastLakeLag ?? '-'}`,
+    );
+    if (e.complete) {
+      convergence.convergedAt = Date.now();
+      break;
+    }
+    await sleep(5000);
+  }
+}
+
+/** A part stalled: the drive stops waiting, the stalled part's last crash is logged, the end state read once. */
+async function failFast(
+  run: SoakRun,
+  error: StalledError,
+  endState: EndStateReader,
+): Promise<SoakResult['stall']> {
+  run.halted = true;
+  const { stall } = error;
+  run.log(`FAILED FAST: ${error.message}`);
+  const last = run.stack.crashesOf(stall.component).at(-1);
+  if (last)
+    run.log(
+      `${stall.component}'s last crash (code ${last.code}, signal ${last.signal}):\n${last.lastLines.join('\n')}`,
+    );
+  await endState.read().catch(() => undefined);
+  return stall;
+}
+
+/** The progress line ends, the run is over (what still runs beside it stops), the last sample is in. */
+async function endSampling(run: SoakRun, monitor: RunMonitor): Promise<void> {
+  monitor.stopProgress();
+  run.over = true;
+  await monitor.stopped();
+}
+
+/** The report: the end state read last, the fuzz campaign's and the malformed records' counts, the stack's. */
+async function assembleReport(
+  run: SoakRun,
+  traffic: Traffic,
+  monitor: RunMonitor,
+  load: Load,
+  { convergence, stall }: DriveEnd,
+): Promise<SoakResult> {
+  const { options, stack } = run;
+  const { endState } = traffic;
+  if (!endState.report || !endState.state) throw new Error('no end state was read');
+  const finalState: PipelineState = endState.state;
+  const finalEnd: EndStateReport = endState.report;
+  const fuzz = await load.fuzzRun;
+  fuzz.acceptedNotStored = await acceptedNotStored(traffic.tail, fuzz);
+  const malformedWritten = await load.malformedRun;
+  stack.sample();
+  const malformedDead = malformedDeadLettered(finalState.deadLetters);
+  const result: SoakResult = {
+    options: {
+      seed: options.seed,
+      activityEvents: options.activityEvents,
+      migrationEvents: options.migrationEvents,
+      faultWindowMs: options.faultWindowMs,
+      extraFaults: options.extraFaults,
+      faultKinds: options.faultKinds,
+      fuzzRequests: options.fuzzRequests,
+      malformedRecords: options.malformedRecords,
+      convergeTimeoutMs: options.convergeTimeoutMs,
+      stallTimeoutMs: run.stallTimeoutMs,
+    },
+    startedAt: new Date(run.started).toISOString(),
+    durationMs: Date.now() - run.started,
+    faults: run.faults.sort((a, b) => a.startedAt - b.startedAt),
+    convergedAfterLastFaultMs:
+      convergence.convergedAt === null ? null : convergence.convergedAt - convergence.lastFaultEnded,
+    endState: finalEnd,
+    fuzz: { ...fuzz, signedAccepted: fuzz.signedAccepted },
+    malformed: { written: malformedWritten, deadLettered: malformedDead },
+    peakRssMb: stack.peakRssMb,
+    droppedByRetention: Object.fromEntries(
+      await Promise.all(BUSY_TOPICS.map(async (t) => [t, await droppedByRetention(stack.kafka, t)] as const)),
+    ),
+    crashes: [...stack.crashes],
+    ...(stall ? { stall } : {}),
+    logDir: stack.logDir,
+    logsKept: false,
+    timeline: monitor.timeline,
+    ok: false,
+  };
+  result.ok =
+    !stall &&
+    finalEnd.complete &&
+    finalEnd.lost.length === 0 &&
+    fuzz.unsignedAccepted === 0 &&
+    fuzz.acceptedNotStored === 0 &&
+    stack.crashes.length === 0;
+  result.logsKept = !result.ok;
+  return result;
+}
+
+/** Stops what still runs beside the run, the live tails and the stack (keeping the logs of a failed run). */
+async function stopRun(run: SoakRun, ok: boolean): Promise<void> {
+  run.over = true;
+  for (const t of run.tails) await t.stop().catch(() => undefined);
+  await run.stack.stop(!ok);
+  if (!ok) run.log(`app logs kept in ${run.stack.logDir}`);
 }
 
 /** Records a topic no longer holds from its start: offsets begin at 0, so the sum of the low watermarks. */

@@ -46,3 +46,12 @@ export class StallDetector {
     return stall;
   }
 }
+
+/** Thrown into the run when a part stalled: the run fails fast, naming the part. */
+export class StalledError extends Error {
+  constructor(readonly stall: Stall & { crashes: number }) {
+    super(
+      `${stall.component} stopped progressing: ${stall.lag} records of ${stall.input} wait and it moved on for none of them in ${Math.round(stall.forMs / 1000)} s (${stall.crashes} crashes of it so far)`,
+    );
+  }
+}

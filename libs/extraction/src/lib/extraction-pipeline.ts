@@ -149,6 +149,49 @@ function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
+/** What the fetch of one group came to: its result, or what it threw. */
+interface FetchOutcome {
+  result?: FetchResult;
+  error?: unknown;
+}
+
+/** What a batch's fetch outcomes are assembled into: records to produce, failures, and the chunk's pending effects. */
+interface Assembly {
+  batchId: string;
+  depth: number;
+  outputs: Map<TopicName, OutgoingRecord[]>;
+  failures: RecordFailure[];
+  pending: Pending;
+}
+
+function addOutput(
+  outputs: Map<TopicName, OutgoingRecord[]>,
+  topic: TopicName,
+  record: OutgoingRecord,
+): void {
+  const list = outputs.get(topic);
+  if (list) list.push(record);
+  else outputs.set(topic, [record]);
+}
+
+/** The dead-letter failures of records that never made it into a group. */
+function ungroupedFailures(undecodable: ConsumedRecord[], noKey: ConsumedRecord[]): RecordFailure[] {
+  const failures: RecordFailure[] = [];
+  if (undecodable.length > 0)
+    failures.push({
+      records: undecodable,
+      reason: `${FAILURE_CODE.undecodable}: not a topic-1 event envelope`,
+      retryable: false,
+    });
+  if (noKey.length > 0)
+    failures.push({
+      records: noKey,
+      reason: `${FAILURE_CODE.noKey}: the event names no aggregate id`,
+      retryable: false,
+    });
+  return failures;
+}
+
 /**
  * The batch handler shared by the extractors: decode each topic-1 record, keep what the app
  * selects, drop duplicate notifications, group by aggregate, fetch each group once with bounded
@@ -175,147 +218,11 @@ export class ExtractionPipeline {
   /** The `BatchHandler` for `BatchConsumer`. */
   readonly handle = async (records: ConsumedRecord[], context: BatchContext): Promise<HandlerResult> => {
     const { metrics } = this.options;
-    const { batchId, depth } = context;
-    if (depth === 0) metrics.eventsConsumed.inc(records.length);
-
-    const failures: RecordFailure[] = [];
-    const undecodable: ConsumedRecord[] = [];
-    const noKey: ConsumedRecord[] = [];
-    const seen = new Set<string>();
-    const groups = new Map<string, SourceEvent[]>();
-
-    for (const record of records) {
-      const decoded = decodeWebhookEvent(record.value);
-      if (!decoded.ok) {
-        metrics.eventsSkipped.inc({ reason: 'undecodable' });
-        undecodable.push(record);
-        this.logger.warn(
-          { batchId, source: `${record.topic}/${record.partition}/${record.offset}`, reason: decoded.reason },
-          'undecodable topic-1 record goes to the dead-letter topic',
-        );
-        continue;
-      }
-      const event = decoded.value;
-      if (!this.options.spec.select(event)) {
-        metrics.eventsSkipped.inc({ reason: 'other_domain' });
-        continue;
-      }
-      const id = event.notificationId;
-      if (id !== '' && (seen.has(id) || this.recent.has(id))) {
-        metrics.eventsSkipped.inc({ reason: 'duplicate_notification' });
-        continue;
-      }
-      if (id !== '') seen.add(id);
-      const key = this.options.spec.keyOf(event);
-      if (key === undefined || key === '') {
-        noKey.push(record);
-        continue;
-      }
-      const group = groups.get(key);
-      const source: SourceEvent = { event, record, attempt: retryAttemptOf(record) };
-      if (group) group.push(source);
-      else groups.set(key, [source]);
-    }
-    if (undecodable.length > 0)
-      failures.push({
-        records: undecodable,
-        reason: `${FAILURE_CODE.undecodable}: not a topic-1 event envelope`,
-        retryable: false,
-      });
-    if (noKey.length > 0)
-      failures.push({
-        records: noKey,
-        reason: `${FAILURE_CODE.noKey}: the event names no aggregate id`,
-        retryable: false,
-      });
-
-    const list: AggregateGroup[] = [...groups].map(([key, events]) => ({
-      key,
-      events: events.sort(compareEvents),
-    }));
-    metrics.distinctIds.inc(list.length);
-
-    const results = await mapConcurrent(list, this.options.concurrency, (group) =>
-      this.fetchGroup(group, context),
-    );
-    const stop = results.find((r) => r.error instanceof StopConsumerError)?.error;
-    if (stop) throw stop;
-
-    const outputs = new Map<TopicName, OutgoingRecord[]>();
-    const add = (topic: TopicName, record: OutgoingRecord): void => {
-      const list = outputs.get(topic);
-      if (list) list.push(record);
-      else outputs.set(topic, [record]);
-    };
-    const pending = this.pendingOf(batchId);
-
-    list.forEach((group, i) => {
-      const { result, error } = results[i];
-      if (error !== undefined || !result) {
-        const reason = `${FAILURE_CODE.fetchFailed}: ${describe(error)}`;
-        this.logger.warn(
-          { batchId, depth, key: group.key, events: group.events.length, reason, err: error },
-          'fetch failed',
-        );
-        failures.push({ records: group.events.map((e) => e.record), reason });
-        return;
-      }
-      const notDone = new Set<SourceEvent>();
-      for (const extracted of result.records ?? []) {
-        add(extracted.topic ?? this.options.outputTopic, {
-          ...extracted.record,
-          headers: { ...extracted.record.headers, [EXTRACTION_HEADER.batchId]: batchId },
-        });
-        pending.produced.set(extracted.kind, (pending.produced.get(extracted.kind) ?? 0) + 1);
-      }
-      if (result.failed) {
-        const events = result.failed.events ?? group.events;
-        events.forEach((e) => notDone.add(e));
-        const reason = `${FAILURE_CODE.fetchFailed}: ${result.failed.reason}`;
-        this.logger.warn({ batchId, depth, key: group.key, events: events.length, reason }, 'fetch failed');
-        failures.push({ records: events.map((e) => e.record), reason, retryable: result.failed.retryable });
-      }
-      if (result.retryLater) {
-        const { reason } = result.retryLater;
-        const exhausted: ConsumedRecord[] = [];
-        for (const e of result.retryLater.events ?? group.events) {
-          if (notDone.has(e)) continue;
-          notDone.add(e);
-          if (e.attempt >= this.options.requeue.maxAttempts) {
-            exhausted.push(e.record);
-            continue;
-          }
-          const delay = requeueDelayMs(e.attempt, this.options.requeue.baseMs, this.options.requeue.maxMs);
-          add(
-            this.requeueTopic,
-            requeueRecord(e.record, e.attempt + 1, new Date(this.now() + delay), reason),
-          );
-          pending.requeued += 1;
-        }
-        if (exhausted.length > 0)
-          failures.push({
-            records: exhausted,
-            reason: `${FAILURE_CODE.retryExhausted}: still not retrievable after ${this.options.requeue.maxAttempts} re-queues: ${reason}`,
-            retryable: false,
-          });
-        this.logger.log({ batchId, key: group.key, reason }, 'not retrievable yet: re-queued');
-      }
-      const wroteRecords = (result.records?.length ?? 0) > 0;
-      for (const e of group.events) {
-        if (notDone.has(e)) continue;
-        if (e.event.notificationId !== '') pending.ids.push(e.event.notificationId);
-        if (wroteRecords) {
-          const received = Date.parse(e.event.receivedAt);
-          if (!Number.isNaN(received)) pending.receivedAt.push(received);
-        }
-      }
-      if (result.onWritten) pending.callbacks.push(result.onWritten);
-    });
-
-    return {
-      outputs: [...outputs].map(([topic, recs]): TopicRecords => ({ topic, records: recs })),
-      failures,
-    };
+    if (context.depth === 0) metrics.eventsConsumed.inc(records.length);
+    const { groups, failures } = this.groupByAggregate(records, context);
+    metrics.distinctIds.inc(groups.length);
+    const results = await this.fetchAll(groups, context);
+    return this.assemble(groups, results, failures, context);
   };
 
   /**
@@ -362,6 +269,212 @@ export class ExtractionPipeline {
   /** Notification ids remembered across batches (bounded). */
   get recentIds(): number {
     return this.recent.size;
+  }
+
+  /**
+   * Decodes each record, keeps the events the app selects, drops duplicate notifications and groups
+   * the rest by aggregate, each group ordered; undecodable records and events naming no aggregate id
+   * become failures.
+   */
+  private groupByAggregate(
+    records: ConsumedRecord[],
+    context: BatchContext,
+  ): { groups: AggregateGroup[]; failures: RecordFailure[] } {
+    const { metrics, spec } = this.options;
+    const undecodable: ConsumedRecord[] = [];
+    const noKey: ConsumedRecord[] = [];
+    const seen = new Set<string>();
+    const byKey = new Map<string, SourceEvent[]>();
+    for (const record of records) {
+      const decoded = decodeWebhookEvent(record.value);
+      if (!decoded.ok) {
+        metrics.eventsSkipped.inc({ reason: 'undecodable' });
+        undecodable.push(record);
+        this.logger.warn(
+          {
+            batchId: context.batchId,
+            source: `${record.topic}/${record.partition}/${record.offset}`,
+            reason: decoded.reason,
+          },
+          'undecodable topic-1 record goes to the dead-letter topic',
+        );
+        continue;
+      }
+      const event = decoded.value;
+      if (!spec.select(event)) {
+        metrics.eventsSkipped.inc({ reason: 'other_domain' });
+        continue;
+      }
+      const id = event.notificationId;
+      if (id !== '' && (seen.has(id) || this.recent.has(id))) {
+        metrics.eventsSkipped.inc({ reason: 'duplicate_notification' });
+        continue;
+      }
+      if (id !== '') seen.add(id);
+      const key = spec.keyOf(event);
+      if (key === undefined || key === '') {
+        noKey.push(record);
+        continue;
+      }
+      const group = byKey.get(key);
+      const source: SourceEvent = { event, record, attempt: retryAttemptOf(record) };
+      if (group) group.push(source);
+      else byKey.set(key, [source]);
+    }
+    return {
+      groups: [...byKey].map(([key, events]) => ({ key, events: events.sort(compareEvents) })),
+      failures: ungroupedFailures(undecodable, noKey),
+    };
+  }
+
+  /** Fetches every group, `concurrency` at once; a `StopConsumerError` from any of them stops the consumer. */
+  private async fetchAll(groups: AggregateGroup[], context: BatchContext): Promise<FetchOutcome[]> {
+    const results = await mapConcurrent(groups, this.options.concurrency, (group) =>
+      this.fetchGroup(group, context),
+    );
+    const stop = results.find((r) => r.error instanceof StopConsumerError)?.error;
+    if (stop) throw stop;
+    return results;
+  }
+
+  /**
+   * The handler's result from the groups' fetch outcomes (after `failures` already found); what must
+   * wait for Kafka's acknowledgement goes into the chunk's pending state.
+   */
+  private assemble(
+    groups: AggregateGroup[],
+    results: FetchOutcome[],
+    failures: RecordFailure[],
+    context: BatchContext,
+  ): HandlerResult {
+    const into: Assembly = {
+      batchId: context.batchId,
+      depth: context.depth,
+      outputs: new Map(),
+      failures,
+      pending: this.pendingOf(context.batchId),
+    };
+    groups.forEach((group, i) => this.applyResult(group, results[i], into));
+    return {
+      outputs: [...into.outputs].map(([topic, recs]): TopicRecords => ({ topic, records: recs })),
+      failures,
+    };
+  }
+
+  /** One group's outcome: its records, failures and re-queues, and the events that are done. */
+  private applyResult(group: AggregateGroup, { result, error }: FetchOutcome, into: Assembly): void {
+    if (error !== undefined || !result) {
+      this.fetchThrew(group, error, into);
+      return;
+    }
+    const notDone = new Set<SourceEvent>();
+    this.addRecords(result.records ?? [], into);
+    if (result.failed) this.addFailed(group, result.failed, notDone, into);
+    if (result.retryLater) this.addRequeues(group, result.retryLater, notDone, into);
+    this.markDone(group, notDone, (result.records?.length ?? 0) > 0, into.pending);
+    if (result.onWritten) into.pending.callbacks.push(result.onWritten);
+  }
+
+  /** The fetch threw (or made nothing): the whole group fails. */
+  private fetchThrew(group: AggregateGroup, error: unknown, into: Assembly): void {
+    const reason = `${FAILURE_CODE.fetchFailed}: ${describe(error)}`;
+    this.logger.warn(
+      {
+        batchId: into.batchId,
+        depth: into.depth,
+        key: group.key,
+        events: group.events.length,
+        reason,
+        err: error,
+      },
+      'fetch failed',
+    );
+    into.failures.push({ records: group.events.map((e) => e.record), reason });
+  }
+
+  /** The fetch's records, stamped with the batch id, to their topics; counted once written. */
+  private addRecords(records: ExtractedRecord[], into: Assembly): void {
+    for (const extracted of records) {
+      addOutput(into.outputs, extracted.topic ?? this.options.outputTopic, {
+        ...extracted.record,
+        headers: { ...extracted.record.headers, [EXTRACTION_HEADER.batchId]: into.batchId },
+      });
+      into.pending.produced.set(extracted.kind, (into.pending.produced.get(extracted.kind) ?? 0) + 1);
+    }
+  }
+
+  /** The events the fetch failed (default: the whole group) become a failure. */
+  private addFailed(
+    group: AggregateGroup,
+    failed: NonNullable<FetchResult['failed']>,
+    notDone: Set<SourceEvent>,
+    into: Assembly,
+  ): void {
+    const events = failed.events ?? group.events;
+    events.forEach((e) => notDone.add(e));
+    const reason = `${FAILURE_CODE.fetchFailed}: ${failed.reason}`;
+    this.logger.warn(
+      { batchId: into.batchId, depth: into.depth, key: group.key, events: events.length, reason },
+      'fetch failed',
+    );
+    into.failures.push({ records: events.map((e) => e.record), reason, retryable: failed.retryable });
+  }
+
+  /**
+   * The events not retrievable yet (default: the whole group, less those failed) go back to the
+   * re-queue topic with a later not-before; those re-queued too often become a failure.
+   */
+  private addRequeues(
+    group: AggregateGroup,
+    retryLater: NonNullable<FetchResult['retryLater']>,
+    notDone: Set<SourceEvent>,
+    into: Assembly,
+  ): void {
+    const { reason } = retryLater;
+    const { maxAttempts, baseMs, maxMs } = this.options.requeue;
+    const exhausted: ConsumedRecord[] = [];
+    for (const e of retryLater.events ?? group.events) {
+      if (notDone.has(e)) continue;
+      notDone.add(e);
+      if (e.attempt >= maxAttempts) {
+        exhausted.push(e.record);
+        continue;
+      }
+      const delay = requeueDelayMs(e.attempt, baseMs, maxMs);
+      addOutput(
+        into.outputs,
+        this.requeueTopic,
+        requeueRecord(e.record, e.attempt + 1, new Date(this.now() + delay), reason),
+      );
+      into.pending.requeued += 1;
+    }
+    if (exhausted.length > 0)
+      into.failures.push({
+        records: exhausted,
+        reason: `${FAILURE_CODE.retryExhausted}: still not retrievable after ${maxAttempts} re-queues: ${reason}`,
+        retryable: false,
+      });
+    this.logger.log({ batchId: into.batchId, key: group.key, reason }, 'not retrievable yet: re-queued');
+  }
+
+  /**
+   * The group's events that are done: their notification ids count as processed once the chunk is
+   * written, and, when the fetch made records, their receipt times give the event-to-detail latency.
+   */
+  private markDone(
+    group: AggregateGroup,
+    notDone: Set<SourceEvent>,
+    wroteRecords: boolean,
+    pending: Pending,
+  ): void {
+    for (const e of group.events) {
+      if (notDone.has(e)) continue;
+      if (e.event.notificationId !== '') pending.ids.push(e.event.notificationId);
+      if (wroteRecords) {
+        const received = Date.parse(e.event.receivedAt);
+        if (!Number.isNaN(received)) pending.receivedAt.push(received);
+      }
+    }
   }
 
   private pendingOf(batchId: string): Pending {
