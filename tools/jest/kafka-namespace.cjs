@@ -1,6 +1,6 @@
 // Jest setupFiles of the Kafka test projects: each test file gets a KAFKA_NAMESPACE of its own, set
 // before any module loads (topic names are read once, at load), so files share the run's cluster but
-// no topic or consumer group (see sharedKafka in @fenx/kafka/testing).
+// no topic or consumer group (see sharedKafka in @fenx/kafka/test).
 const { randomBytes } = require('node:crypto');
 
 process.env.KAFKA_NAMESPACE = `test-${randomBytes(4).toString('hex')}.`;

@@ -2,7 +2,7 @@
 // its own, in a namespace of its own). Started by shared-kafka.cjs, it prints one JSON line
 // `{"bootstrap": ...}` once the cluster is ready, and stops the cluster when its stdin closes (its
 // parent is gone) or on SIGTERM/SIGINT.
-import { KafkaCluster } from '@fenx/kafka/testing';
+import { KafkaCluster } from '@fenx/kafka/test';
 
 async function main(): Promise<void> {
   const started = Date.now();

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workspaceRoot } from '@nx/devkit';
-import { KafkaCluster } from '@fenx/kafka/testing';
+import { KafkaCluster } from '@fenx/kafka/test';
 
 const stateFile = join(workspaceRoot, '.dev', 'broker.json');
 

@@ -12,7 +12,7 @@ import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { workspaceRoot } from '@nx/devkit';
 import { runProgram } from '@fenx/cli';
-import { KafkaCluster } from '@fenx/kafka/testing';
+import { KafkaCluster } from '@fenx/kafka/test';
 import { LOCAL_PORTS, pipelineApps, SimulatorControl, simulatorApp, StackApp, waitFor } from '@fenx/testing';
 import { parseLogLine, showOnTerminal, terminalLine } from './log-lines';
 import { faultSettings, LOCAL_FAULTS, LocalOptions, localProgram, simulatorActivityEnv } from './options';

@@ -1,3 +1,4 @@
+import { TOPICS, withoutNamespace } from '@fenx/kafka-contracts';
 // `npm start`'s summary line, from what the apps export on /metrics (docs/metrics.md): events radar wrote to
 // topic 1 (`radar_http_requests_total`, outcomes `accepted` and `flagged`) and the records lake-sink put in lake
 // files per detail topic (`lake_sink_records_written_total{topic}`).
@@ -38,8 +39,8 @@ export function sumMetric(
   return hits.length === 0 ? undefined : hits.reduce((sum, s) => sum + s.value, 0);
 }
 
-export const JOURNEY_TOPIC = 'fenx.journey.details.v1';
-export const ENTITY_TOPIC = 'fenx.entity.details.v1';
+export const JOURNEY_TOPIC = withoutNamespace(TOPICS.journeyDetails.name);
+export const ENTITY_TOPIC = withoutNamespace(TOPICS.entityDetails.name);
 
 export interface Counts {
   /** Events radar wrote to topic 1. */

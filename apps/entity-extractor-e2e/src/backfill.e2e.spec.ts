@@ -1,4 +1,4 @@
-import { decodeWebhookEvent, TOPICS } from '@fenx/kafka';
+import { decodeWebhookEvent, TOPICS } from '@fenx/kafka-contracts';
 import { AppProcess, waitFor } from '@fenx/testing';
 import { compareWithGroundTruth, Harness } from './test/harness';
 

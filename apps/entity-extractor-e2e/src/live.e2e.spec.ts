@@ -1,4 +1,4 @@
-import { buildWebhookEvent, EntityDetail, HEADER, TOPICS } from '@fenx/kafka';
+import { buildWebhookEvent, EntityDetail, HEADER, TOPICS } from '@fenx/kafka-contracts';
 import { waitFor } from '@fenx/testing';
 import { compareWithGroundTruth, Harness } from './test/harness';
 

@@ -1,5 +1,5 @@
 import { entityIdOfRow } from '@fenx/fenx-client';
-import { decodeWebhookEvent, TOPICS } from '@fenx/kafka';
+import { decodeWebhookEvent, TOPICS } from '@fenx/kafka-contracts';
 import { startPushgateway } from '@fenx/testing';
 import { compareWithGroundTruth, Harness } from './test/harness';
 

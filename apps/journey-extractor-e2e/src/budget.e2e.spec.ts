@@ -1,4 +1,5 @@
-import { consumerGroupLag, TOPICS } from '@fenx/kafka';
+import { consumerGroupLag } from '@fenx/kafka';
+import { TOPICS } from '@fenx/kafka-contracts';
 import { AppProcess, freePort, metricValue, SIMULATOR_DEFAULTS, waitFor } from '@fenx/testing';
 import { Harness } from './test/harness';
 

@@ -1,4 +1,4 @@
-import { HEADER, TOPICS } from '@fenx/kafka';
+import { HEADER, TOPICS } from '@fenx/kafka-contracts';
 import { metricValue, PushgatewayProcess, startPushgateway } from '@fenx/testing';
 import { Harness, readTopicToEnd } from './test/harness';
 

@@ -1,4 +1,4 @@
-import { TOPICS } from '@fenx/kafka';
+import { TOPICS } from '@fenx/kafka-contracts';
 import { metricValue, waitFor } from '@fenx/testing';
 import { Harness, readTopicToEnd } from './test/harness';
 

@@ -3,8 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workspaceRoot } from '@nx/devkit';
-import { createKafka, readTopic, TOPICS, withoutNamespace } from '@fenx/kafka';
-import { sharedKafka } from '@fenx/kafka/testing';
+import { createKafka, readTopic } from '@fenx/kafka';
+import { TOPICS, withoutNamespace } from '@fenx/kafka-contracts';
+import { sharedKafka } from '@fenx/kafka/test';
 
 /** The built lake-sink's command line (nx build lake-sink), as an operator runs it. */
 function lakeSinkWith(

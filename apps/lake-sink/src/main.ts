@@ -4,7 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { seriesChart, writeSvg } from '@fenx/charts';
 import { isoTime, Progress, runMain, UsageError } from '@fenx/cli';
 import { formatCsv, formatTable, LakeSql, REPORTS, Row } from '@fenx/lake-sql';
-import { isTopicName } from '@fenx/kafka';
+import { isTopicName } from '@fenx/kafka-contracts';
 import { APP, LAKE_TOPICS, loadLakeSinkConfig } from './app/lake-config';
 import { LakeSinkModule } from './app/lake-sink.module';
 import { lakeStore } from './app/lake-store';

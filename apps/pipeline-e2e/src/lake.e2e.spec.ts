@@ -3,8 +3,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FenxClient, fenxClientSettings } from '@fenx/fenx-client';
-import { applyAcls, createKafka, PIPELINE_APPS, pipelineAcls, TOPIC_MANIFEST } from '@fenx/kafka';
-import { KafkaCluster, sharedKafka, TestKafka } from '@fenx/kafka/testing';
+import { applyAcls, createKafka, PIPELINE_APPS, pipelineAcls } from '@fenx/kafka';
+import { TOPIC_MANIFEST } from '@fenx/kafka-contracts';
+import { KafkaCluster, sharedKafka, TestKafka } from '@fenx/kafka/test';
 import { LakeSql, REJECTED_PREFIX } from '@fenx/lake-sql';
 import {
   AppProcess,

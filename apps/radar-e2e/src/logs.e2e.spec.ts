@@ -1,5 +1,5 @@
 import { sign } from '@fenx/hmac';
-import { sharedKafka, TestKafka } from '@fenx/kafka/testing';
+import { sharedKafka, TestKafka } from '@fenx/kafka/test';
 import { AppProcess, freePort, waitFor } from '@fenx/testing';
 import { randomUUID } from 'node:crypto';
 

@@ -1,4 +1,4 @@
-import { KafkaCluster } from '@fenx/kafka/testing';
+import { KafkaCluster } from '@fenx/kafka/test';
 import { AppProcess, freePort } from '@fenx/testing';
 
 /** radar started against a secured cluster with a setting that cannot work: it exits, naming it. */

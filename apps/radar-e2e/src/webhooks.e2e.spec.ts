@@ -1,5 +1,6 @@
-import { createKafka, decodeWebhookEvent, KafkaClient, readTopic, TOPICS } from '@fenx/kafka';
-import { sharedKafka, TestKafka } from '@fenx/kafka/testing';
+import { createKafka, KafkaClient, readTopic } from '@fenx/kafka';
+import { decodeWebhookEvent, TOPICS } from '@fenx/kafka-contracts';
+import { sharedKafka, TestKafka } from '@fenx/kafka/test';
 import {
   AppProcess,
   freePort,

@@ -1,6 +1,6 @@
 import { integer, runMain, UsageError } from '@fenx/cli';
 import { processEnv } from '@fenx/config';
-import { TOPICS } from '@fenx/kafka';
+import { TOPICS } from '@fenx/kafka-contracts';
 import { Command } from 'commander';
 import { APP, loadRadarConfig } from './app/radar-config';
 import { createRadarApp, listenRadar } from './app/radar-app';

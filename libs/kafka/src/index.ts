@@ -1,4 +1,3 @@
-export * from './lib/topics';
 export * from './lib/kafka-settings';
 export {
   createKafka,
@@ -16,7 +15,6 @@ export * from './lib/kafka-producer';
 export * from './lib/batch-consumer';
 export * from './lib/read-ahead-consumer';
 export * from './lib/consumer-progress';
-export * from './lib/messages';
 export {
   readTopic,
   ReadTimeoutError,

@@ -11,16 +11,9 @@ import { Command, Option } from 'commander';
 import { integer, Progress, runMain } from '@fenx/cli';
 import { seededRandom } from '@fenx/fenx-client';
 import { relativeUrls } from '@fenx/fenx-events';
-import {
-  createKafka,
-  KafkaProducer,
-  OutgoingRecord,
-  syntheticWebhookEvent,
-  topicOffsets,
-  TOPICS,
-  consumerGroupLag,
-} from '@fenx/kafka';
-import { KafkaCluster } from '@fenx/kafka/testing';
+import { createKafka, KafkaProducer, topicOffsets, consumerGroupLag } from '@fenx/kafka';
+import { OutgoingRecord, syntheticWebhookEvent, TOPICS } from '@fenx/kafka-contracts';
+import { KafkaCluster } from '@fenx/kafka/test';
 import { AppProcess, metricValue, SIMULATOR_DEFAULTS, startPushgateway, startSimulator } from '@fenx/testing';
 
 interface Options {

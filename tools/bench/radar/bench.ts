@@ -22,7 +22,7 @@ import { Command } from 'commander';
 import { integer } from '@fenx/cli';
 import { workspaceRoot } from '@nx/devkit';
 import { sign } from '@fenx/hmac';
-import { KafkaCluster } from '@fenx/kafka/testing';
+import { KafkaCluster } from '@fenx/kafka/test';
 import { freePort, waitFor } from '@fenx/testing';
 
 const SECRET = 'bench-secret';

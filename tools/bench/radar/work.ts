@@ -4,15 +4,8 @@
 // at most 500 records, as radar's defaults), answer after the acknowledgement (503 on a failure).
 import { compileNotificationValidator } from '@fenx/fenx-events';
 import { Verifier } from '@fenx/hmac';
-import {
-  buildWebhookEvent,
-  createKafka,
-  KafkaProducer,
-  kafkaSettingsFrom,
-  KafkaEnv,
-  OutgoingRecord,
-  TOPICS,
-} from '@fenx/kafka';
+import { createKafka, KafkaProducer, kafkaSettingsFrom, KafkaEnv } from '@fenx/kafka';
+import { buildWebhookEvent, OutgoingRecord, TOPICS } from '@fenx/kafka-contracts';
 import { validateEnv } from '@fenx/config';
 
 export const BODY_LIMIT = 1024 * 1024;

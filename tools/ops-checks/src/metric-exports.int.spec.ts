@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { workspaceRoot } from '@nx/devkit';
-import { sharedKafka, TestKafka } from '@fenx/kafka/testing';
+import { sharedKafka, TestKafka } from '@fenx/kafka/test';
 import { MetricsModule } from '@fenx/metrics';
 import { AppProcess, freePort, SIMULATOR_DEFAULTS, SimulatorProcess, startSimulator } from '@fenx/testing';
 import { makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';

@@ -1,4 +1,4 @@
-import type { EntityDetail, JourneyDetail } from '@fenx/kafka';
+import type { EntityDetail, JourneyDetail } from '@fenx/kafka-contracts';
 import { checkEndState, PipelineState } from './end-state';
 import type { Delivery, GroundTruth } from '@fenx/testing';
 

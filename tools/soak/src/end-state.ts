@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { workspaceRoot } from '@nx/devkit';
-import type { EntityDetail, JourneyDetail } from '@fenx/kafka';
+import type { EntityDetail, JourneyDetail } from '@fenx/kafka-contracts';
 import type { Delivery, GroundTruth } from '@fenx/testing';
 import type { OutputTail, Topic1Tail } from './live-tail';
 

@@ -1,18 +1,17 @@
 import { createHash } from 'node:crypto';
+import { KafkaClient, ReadRecord, TopicFollower } from '@fenx/kafka';
 import {
   decodeEntityDetail,
+  DEAD_LETTER_HEADER,
   decodeJourneyDetail,
   decodeWebhookEvent,
   EntityDetail,
   HEADER,
   headerText,
   JourneyDetail,
-  KafkaClient,
-  ReadRecord,
-  TopicFollower,
   TOPICS,
   webhookEventBody,
-} from '@fenx/kafka';
+} from '@fenx/kafka-contracts';
 
 /**
  * Follows topics from their beginning for the whole run (`TopicFollower`), handing every record to
@@ -72,9 +71,9 @@ export class OutputTail extends LiveTail {
       } else {
         this.deadLetters.push({
           topic: r.topic,
-          reason: headerText(r.headers, 'dead-letter-reason') ?? '(none)',
+          reason: headerText(r.headers, DEAD_LETTER_HEADER.reason) ?? '(none)',
           key: r.key ?? undefined,
-          source: headerText(r.headers, 'dead-letter-source'),
+          source: headerText(r.headers, DEAD_LETTER_HEADER.source),
         });
       }
     });

@@ -1,5 +1,6 @@
-import { KafkaClient, KafkaProducer, TOPICS } from '@fenx/kafka';
-import type { KafkaCluster } from '@fenx/kafka/testing';
+import { KafkaClient, KafkaProducer } from '@fenx/kafka';
+import { TOPICS } from '@fenx/kafka-contracts';
+import type { KafkaCluster } from '@fenx/kafka/test';
 
 /** Records no radar would write, straight into topic 1: the extractors must dead-letter or skip them. */
 export async function writeMalformed(

@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKafka, KafkaClient } from '@fenx/kafka';
-import { KafkaCluster } from '@fenx/kafka/testing';
+import { KafkaCluster } from '@fenx/kafka/test';
 import { AppProcess, freePort, SimulatorProcess, StackPorts, startSimulator } from '@fenx/testing';
 
 /** One pipeline app of the soak, started from its build with the given settings. */

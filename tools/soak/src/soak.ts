@@ -1,5 +1,6 @@
 import { seededRandom } from '@fenx/fenx-client';
-import { consumerGroupLag, KafkaClient, topicOffsets, TopicLag, TOPICS } from '@fenx/kafka';
+import { consumerGroupLag, KafkaClient, topicOffsets, TopicLag } from '@fenx/kafka';
+import { TOPICS } from '@fenx/kafka-contracts';
 import { SimulatorControl, waitFor } from '@fenx/testing';
 import { EndStateReader, EndStateReport, PipelineState } from './end-state';
 import { FaultRecord, scheduleFaults, webhookSwitch } from './faults';

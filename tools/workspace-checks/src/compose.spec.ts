@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workspaceRoot } from '@nx/devkit';
-import { TOPIC_MANIFEST } from '@fenx/kafka';
+import { TOPIC_MANIFEST } from '@fenx/kafka-contracts';
 import { parse } from 'yaml';
 
 interface ComposeFile {

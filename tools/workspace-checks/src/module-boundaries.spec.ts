@@ -39,7 +39,7 @@ describe('module boundaries', () => {
   it('rejects a util lib depending on a data-access lib', async () => {
     const messages = await lintAs(
       'libs/hmac/src/lib/fixture.ts',
-      "import { TOPICS } from '@fenx/kafka';\nexport const t = TOPICS;\n",
+      "import { KafkaProducer } from '@fenx/kafka';\nexport const t = KafkaProducer;\n",
       BOUNDARIES,
     );
     expect(messages.join('\n')).toMatch(/type:util.*can only depend on libs tagged with/s);

@@ -1,19 +1,15 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { FenxClient, fenxClientSettings } from '@fenx/fenx-client';
+import { createKafka, KafkaClient, KafkaProducer, readTopic, topicOffsets } from '@fenx/kafka';
 import {
   buildWebhookEvent,
-  createKafka,
   decodeEntityDetail,
   EntityDetail,
-  KafkaClient,
-  KafkaProducer,
-  readTopic,
   textHeaders,
-  topicOffsets,
   TOPICS,
-} from '@fenx/kafka';
-import { sharedKafka, TestKafka } from '@fenx/kafka/testing';
+} from '@fenx/kafka-contracts';
+import { sharedKafka, TestKafka } from '@fenx/kafka/test';
 import {
   AppProcess,
   freePort,

@@ -1,13 +1,8 @@
 import { AggregateGroup } from '@fenx/extraction';
 import { FenxClient, fenxClientSettings } from '@fenx/fenx-client';
 import { relativeUrls } from '@fenx/fenx-events';
-import {
-  ConsumedRecord,
-  decodeEntityDetail,
-  EventOrigin,
-  StopConsumerError,
-  syntheticWebhookEvent,
-} from '@fenx/kafka';
+import { ConsumedRecord, StopConsumerError } from '@fenx/kafka';
+import { decodeEntityDetail, EventOrigin, syntheticWebhookEvent } from '@fenx/kafka-contracts';
 import { GroundTruth, SIMULATOR_DEFAULTS, SimulatorProcess, startSimulator } from '@fenx/testing';
 import { simClient } from '../test/sim-control';
 import { EntitySpec } from './entity-spec';

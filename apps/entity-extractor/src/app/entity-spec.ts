@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AggregateGroup, ExtractionSpec, FetchContext, FetchResult } from '@fenx/extraction';
 import { FenxClient, isCredentialRefusal } from '@fenx/fenx-client';
-import { entityDetailRecord, StopConsumerError, WebhookEvent } from '@fenx/kafka';
+import { StopConsumerError } from '@fenx/kafka';
+import { entityDetailRecord, WebhookEvent } from '@fenx/kafka-contracts';
 import { EntityFetcher } from './fetch/entity-fetcher';
 import { EventNeeds, mergeByEntity, planEvent, PlannedEvent } from './fetch/entity-work';
 

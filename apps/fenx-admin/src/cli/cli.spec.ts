@@ -2,7 +2,7 @@ import { ConfigValidationError } from '@fenx/config';
 import { FenxApiError } from '@fenx/fenx-client';
 import type { ReadRecord } from '@fenx/kafka';
 import { cli } from '../test/cli-harness';
-import { parseSource, replayGroupId, replayRecord, viewOf } from './dead-letters.command';
+import { replayGroupId, replayRecord, viewOf } from './dead-letters.command';
 import { CliError, describeFailure, EXIT } from './errors';
 import { table } from './io';
 import { parseInstant } from './reconcile.command';
@@ -77,16 +77,6 @@ describe('dead letters', () => {
     offset: '7',
     timestamp: '0',
     headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Buffer.from(v)])),
-  });
-
-  it('parses the source header', () => {
-    expect(parseSource('fenx.webhook.events.v1/4/1234')).toEqual({
-      topic: 'fenx.webhook.events.v1',
-      partition: 4,
-      offset: '1234',
-    });
-    expect(parseSource('garbage')).toBeUndefined();
-    expect(parseSource(undefined)).toBeUndefined();
   });
 
   it('shows reason, attempts and source from the headers', () => {

@@ -2,48 +2,36 @@ import { randomUUID } from 'node:crypto';
 import { Progress } from '@fenx/cli';
 import {
   consumerGroupLag,
-  HEADER,
-  headerText,
   KafkaClient,
-  KafkaHeaders,
   KafkaProducer,
-  OutgoingRecord,
   ReadRecord,
   readTopic,
   ReadTimeoutError,
   ReadTopicOptions,
-  TOPIC_MANIFEST,
   topicExists,
-  TopicName,
   topicOffsets,
 } from '@fenx/kafka';
+import {
+  DEAD_LETTER_HEADER,
+  deadLetterFacts,
+  HEADER,
+  headerText,
+  KafkaHeaders,
+  OutgoingRecord,
+  parsePosition,
+  positionText,
+  REPLAY_HEADER,
+  TOPIC_MANIFEST,
+  TopicName,
+  withoutDeadLetterHeaders,
+} from '@fenx/kafka-contracts';
 import { Command, InvalidArgumentError } from 'commander';
 import { CliError, EXIT } from './errors';
 import { CliIo, json, table } from './io';
 import { cliKafka, kafkaSettingsFromEnv } from './settings';
 
-/** Headers BatchConsumer adds to a dead letter. */
-const DEAD_LETTER_HEADERS = [
-  'dead-letter-reason',
-  'dead-letter-attempts',
-  'dead-letter-source',
-  'dead-letter-group',
-  'dead-letter-at',
-];
-
-/** The header a replayed record carries: `<dead-letter topic>/<partition>/<offset>` it came from. */
-export const REPLAYED_FROM_HEADER = 'fenx-replayed-from';
-
 const DEAD_LETTER_TOPICS = TOPIC_MANIFEST.map((t) => t.name).filter((n) => n.includes('.dead-letter.'));
 const SOURCE_TOPICS = TOPIC_MANIFEST.map((t) => t.name).filter((n) => !n.includes('.dead-letter.'));
-
-/** `topic/partition/offset` of the `dead-letter-source` header. */
-export function parseSource(
-  value: string | undefined,
-): { topic: string; partition: number; offset: string } | undefined {
-  const m = value ? /^(.+)\/(\d+)\/(\d+)$/.exec(value) : null;
-  return m ? { topic: m[1], partition: Number(m[2]), offset: m[3] } : undefined;
-}
 
 export interface DeadLetterView {
   partition: number;
@@ -64,11 +52,7 @@ export function viewOf(r: ReadRecord): DeadLetterView {
     partition: r.partition,
     offset: r.offset,
     key: r.key,
-    at: h('dead-letter-at'),
-    reason: h('dead-letter-reason'),
-    attempts: h('dead-letter-attempts'),
-    source: h('dead-letter-source'),
-    group: h('dead-letter-group'),
+    ...deadLetterFacts(r.headers),
     eventType: h(HEADER.eventType),
     notificationId: h(HEADER.notificationId),
   };
@@ -85,16 +69,13 @@ export function replayRecord(
   target: string,
   now: Date,
 ): OutgoingRecord & { partition?: number } {
-  const source = parseSource(headerText(r.headers, 'dead-letter-source'));
-  const headers: KafkaHeaders = {};
-  for (const [k, v] of Object.entries(r.headers))
-    if (!DEAD_LETTER_HEADERS.includes(k) && v !== undefined) headers[k] = v;
-  headers[REPLAYED_FROM_HEADER] = `${dlq}/${r.partition}/${r.offset}`;
-  headers['fenx-replayed-at'] = now.toISOString();
+  const source = parsePosition(headerText(r.headers, DEAD_LETTER_HEADER.source));
+  const from = positionText({ topic: dlq, partition: r.partition, offset: r.offset });
+  const headers: KafkaHeaders = withoutDeadLetterHeaders(r.headers);
+  headers[REPLAY_HEADER.from] = from;
+  headers[REPLAY_HEADER.at] = now.toISOString();
   return {
-    key:
-      r.key ??
-      (source ? `${source.topic}/${source.partition}/${source.offset}` : `${dlq}/${r.partition}/${r.offset}`),
+    key: r.key ?? (source ? positionText(source) : from),
     value: r.value,
     headers,
     ...(source && source.topic === target ? { partition: source.partition } : {}),
@@ -233,7 +214,8 @@ export function deadLettersCommand(io: CliIo): Command {
             const byTarget = new Map<string, OutgoingRecord[]>();
             const now = new Date();
             for (const r of records) {
-              const target = opts.to ?? parseSource(headerText(r.headers, 'dead-letter-source'))?.topic;
+              const target =
+                opts.to ?? parsePosition(headerText(r.headers, DEAD_LETTER_HEADER.source))?.topic;
               if (!target || !SOURCE_TOPICS.includes(target)) {
                 skipped.push(`${r.partition}/${r.offset} (source ${target ?? 'unknown'}: use --to)`);
                 continue;

@@ -1,15 +1,6 @@
-import {
-  BatchConsumer,
-  buildWebhookEvent,
-  createKafka,
-  KafkaClient,
-  KafkaProducer,
-  ReadRecord,
-  readTopic,
-  TOPIC_MANIFEST,
-  TOPICS,
-} from '@fenx/kafka';
-import { sharedKafka, TestKafka } from '@fenx/kafka/testing';
+import { BatchConsumer, createKafka, KafkaClient, KafkaProducer, ReadRecord, readTopic } from '@fenx/kafka';
+import { buildWebhookEvent, TOPIC_MANIFEST, TOPICS } from '@fenx/kafka-contracts';
+import { sharedKafka, TestKafka } from '@fenx/kafka/test';
 import { cli } from '../test/cli-harness';
 
 const SOURCE = TOPICS.webhookEvents.name;

@@ -4,9 +4,9 @@ import {
   pipelineAcls,
   PIPELINE_APPS,
   PipelineApp,
-  TOPIC_MANIFEST,
   TopicMismatchError,
 } from '@fenx/kafka';
+import { TOPIC_MANIFEST } from '@fenx/kafka-contracts';
 import { Command, InvalidArgumentError } from 'commander';
 import { CliError, EXIT } from './errors';
 import { CliIo } from './io';

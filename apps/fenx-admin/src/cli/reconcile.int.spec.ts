@@ -5,8 +5,9 @@ import {
   fenxClientSettings,
   journeyIdOfRow,
 } from '@fenx/fenx-client';
-import { createKafka, decodeWebhookEvent, ReadRecord, readTopic, TOPICS } from '@fenx/kafka';
-import { sharedKafka, TestKafka } from '@fenx/kafka/testing';
+import { createKafka, ReadRecord, readTopic } from '@fenx/kafka';
+import { decodeWebhookEvent, TOPICS } from '@fenx/kafka-contracts';
+import { sharedKafka, TestKafka } from '@fenx/kafka/test';
 import { SIMULATOR_DEFAULTS, SimulatorProcess, startSimulator } from '@fenx/testing';
 import { cli, fenxEnv } from '../test/cli-harness';
 

@@ -3,15 +3,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { integer } from '@fenx/cli';
 import type { Webhook } from '@fenx/fenx-client';
-import {
-  consumerGroupLag,
-  headerText,
-  KafkaClient,
-  readTopic,
-  TOPICS,
-  topicOffsets,
-  withoutNamespace,
-} from '@fenx/kafka';
+import { consumerGroupLag, KafkaClient, readTopic, topicOffsets } from '@fenx/kafka';
+import { DEAD_LETTER_HEADER, headerText, TOPICS, withoutNamespace } from '@fenx/kafka-contracts';
 import { Command } from 'commander';
 import { CliError, EXIT } from './errors';
 import { CliIo, json, table } from './io';
@@ -95,7 +88,7 @@ async function deadLetterStatus(kafka: KafkaClient, topic: string, timeoutMs: nu
       onRecords: (records) => {
         for (const r of records)
           if (!newest || Number(r.timestamp) > newest.at)
-            newest = { at: Number(r.timestamp), reason: headerText(r.headers, 'dead-letter-reason') };
+            newest = { at: Number(r.timestamp), reason: headerText(r.headers, DEAD_LETTER_HEADER.reason) };
       },
     });
   return {

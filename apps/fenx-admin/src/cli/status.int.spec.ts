@@ -1,16 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  buildWebhookEvent,
-  createKafka,
-  KafkaClient,
-  KafkaProducer,
-  readTopic,
-  TOPICS,
-  withoutNamespace,
-} from '@fenx/kafka';
-import { sharedKafka, TestKafka } from '@fenx/kafka/testing';
+import { createKafka, KafkaClient, KafkaProducer, readTopic } from '@fenx/kafka';
+import { buildWebhookEvent, TOPICS, withoutNamespace } from '@fenx/kafka-contracts';
+import { sharedKafka, TestKafka } from '@fenx/kafka/test';
 import { PushgatewayProcess, SimulatorProcess, startPushgateway, startSimulator } from '@fenx/testing';
 import { cli, fenxEnv, WebhookEndpoint } from '../test/cli-harness';
 import { replayGroupId } from './dead-letters.command';

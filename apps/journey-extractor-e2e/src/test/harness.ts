@@ -1,17 +1,14 @@
 import { parseNotification, toWebhookBody } from '@fenx/fenx-events';
+import { createKafka, KafkaClient, KafkaProducer, readTopic } from '@fenx/kafka';
 import {
   buildWebhookEvent,
-  createKafka,
   decodeJourneyDetail,
   JourneyDetail,
-  KafkaClient,
-  KafkaProducer,
   OutgoingRecord,
-  readTopic,
   textHeaders,
   TOPICS,
-} from '@fenx/kafka';
-import { KafkaCluster, sharedKafka, TestKafka } from '@fenx/kafka/testing';
+} from '@fenx/kafka-contracts';
+import { KafkaCluster, sharedKafka, TestKafka } from '@fenx/kafka/test';
 import {
   AppProcess,
   freePort,

@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { EXTRACTION_SPEC, ExtractionMetrics, ExtractionModule, TenantBudget } from '@fenx/extraction';
 import { FenxClientModule } from '@fenx/fenx-client';
-import { TOPICS } from '@fenx/kafka';
+import { TOPICS } from '@fenx/kafka-contracts';
 import { kafkaLogsThroughPino, LoggingModule } from '@fenx/logging';
 import { MetricsModule } from '@fenx/metrics';
 import { APP, JourneyConfig } from './journey-config';

@@ -8,14 +8,14 @@ import {
   SourceEvent,
 } from '@fenx/extraction';
 import { FenxClient, isCredentialRefusal } from '@fenx/fenx-client';
+import { StopConsumerError } from '@fenx/kafka';
 import {
   JOURNEY_DETAIL_SCHEMA,
   JourneyDetail,
   journeyDetailRecord,
   SourceEventRef,
-  StopConsumerError,
   WebhookEvent,
-} from '@fenx/kafka';
+} from '@fenx/kafka-contracts';
 import { JOURNEY_CONFIG } from './tokens';
 import type { JourneyConfig } from './journey-config';
 

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { withoutNamespace } from '@fenx/kafka';
+import { withoutNamespace } from '@fenx/kafka-contracts';
 import { parquetFileName, partitionDir, writeParquet } from '@fenx/lake-sql';
 import type { LakeStore } from './lake-store';
 

@@ -1,5 +1,6 @@
 import { Env, EnvNumber, processEnv, validateEnvAll } from '@fenx/config';
-import { KafkaEnv, KafkaSettings, kafkaSettingsFrom, TOPICS, TopicName } from '@fenx/kafka';
+import { KafkaEnv, KafkaSettings, kafkaSettingsFrom } from '@fenx/kafka';
+import { TOPICS, TopicName } from '@fenx/kafka-contracts';
 import { LoggingEnv } from '@fenx/logging';
 import { DEFAULT_ENTITY_FIELDS, EntityFields } from '@fenx/lake-sql';
 import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ConsumedRecord, withoutNamespace } from '@fenx/kafka';
+import { type ConsumedRecord } from '@fenx/kafka';
+import { withoutNamespace } from '@fenx/kafka-contracts';
 import { LAKE_TOPICS as LAYOUT_TOPICS } from '@fenx/lake-sql';
 import { chunkFiles, lakeLine, lineValue, ndjson, pathHour } from './lake-files';
 import { LAKE_TOPICS, loadLakeSinkConfig } from './lake-config';

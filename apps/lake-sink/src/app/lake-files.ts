@@ -1,4 +1,5 @@
-import { type ConsumedRecord, withoutNamespace } from '@fenx/kafka';
+import { type ConsumedRecord } from '@fenx/kafka';
+import { withoutNamespace } from '@fenx/kafka-contracts';
 import {
   LAKE_SCHEMAS,
   type LakeLine,

@@ -1,15 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  consumerGroupLag,
-  createKafka,
-  KafkaClient,
-  KafkaProducer,
-  TOPICS,
-  withoutNamespace,
-} from '@fenx/kafka';
-import { KafkaCluster } from '@fenx/kafka/testing';
+import { consumerGroupLag, createKafka, KafkaClient, KafkaProducer } from '@fenx/kafka';
+import { TOPICS, withoutNamespace } from '@fenx/kafka-contracts';
+import { KafkaCluster } from '@fenx/kafka/test';
 import { LAKE_SCHEMAS } from '@fenx/lake-sql';
 import { AppProcess, freePort, waitFor } from '@fenx/testing';
 import { LakeLine } from './lake-files';

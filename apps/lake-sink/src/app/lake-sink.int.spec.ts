@@ -3,22 +3,14 @@ import { createServer, IncomingMessage, request, Server, ServerResponse } from '
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createKafka,
-  KafkaClient,
-  KafkaProducer,
-  OutgoingRecord,
-  readTopic,
-  TopicName,
-  TOPICS,
-  withoutNamespace,
-} from '@fenx/kafka';
-import { sharedKafka, TestKafka } from '@fenx/kafka/testing';
+import { createKafka, KafkaClient, KafkaProducer, readTopic } from '@fenx/kafka';
+import { OutgoingRecord, REPLAY_HEADER, TopicName, TOPICS, withoutNamespace } from '@fenx/kafka-contracts';
+import { sharedKafka, TestKafka } from '@fenx/kafka/test';
 import { AppProcess, freePort, waitFor } from '@fenx/testing';
 import { LAKE_SCHEMAS } from '@fenx/lake-sql';
 import { LakeLine, pathHour } from './lake-files';
 import { LakeStore, LocalStore, S3Store } from './lake-store';
-import { replay, REPLAYED_FROM_HEADER } from './replay';
+import { replay } from './replay';
 import { startS3Server } from '../test/s3-server';
 
 const T = TOPICS.journeyDetails.name;
@@ -321,7 +313,7 @@ describe('lake-sink against Apache Kafka', () => {
       expect(replayed.map((r) => String(r.value)).sort()).toEqual(
         hourB.map((g) => JSON.stringify(g.line.value)).sort(),
       );
-      expect(String(replayed[0].headers[REPLAYED_FROM_HEADER])).toMatch(
+      expect(String(replayed[0].headers[REPLAY_HEADER.from])).toMatch(
         new RegExp(`^${T.replace(/\./g, '\\.')}/\\d+/\\d+$`),
       );
     } finally {

@@ -9,9 +9,8 @@ import {
   KafkaProducer,
   ProgressWatch,
   StopConsumerError,
-  TOPIC_MANIFEST,
-  TOPICS,
 } from '@fenx/kafka';
+import { TOPIC_MANIFEST, TOPICS } from '@fenx/kafka-contracts';
 import { kafkaLogsThroughPino } from '@fenx/logging';
 import { LAKE_TOPICS, LakeSinkConfig } from './lake-config';
 import { chunkFiles, ndjson } from './lake-files';

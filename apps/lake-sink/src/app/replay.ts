@@ -1,16 +1,14 @@
+import { createKafka, KafkaProducer, KafkaSettings } from '@fenx/kafka';
 import {
-  createKafka,
-  KafkaProducer,
-  KafkaSettings,
   OutgoingRecord,
+  positionText,
+  REPLAY_HEADER,
   TopicName,
   withoutNamespace,
-} from '@fenx/kafka';
+} from '@fenx/kafka-contracts';
 import { parseLakePath, toLakeLine } from '@fenx/lake-sql';
 import { LakeLine, lineValue } from './lake-files';
 import type { LakeStore } from './lake-store';
-
-export const REPLAYED_FROM_HEADER = 'fenx-replayed-from';
 
 export interface ReplayOptions {
   topic: string;
@@ -71,7 +69,7 @@ export async function replay(store: LakeStore, kafka: KafkaSettings, o: ReplayOp
         value: lineValue(line),
         headers: {
           ...line.headers,
-          [REPLAYED_FROM_HEADER]: `${line.topic}/${line.partition}/${line.offset}`,
+          [REPLAY_HEADER.from]: positionText(line),
         },
       });
       if (batch.length >= (o.batchSize ?? 500)) await flush();

@@ -1,4 +1,4 @@
-import type { OutgoingRecord } from '@fenx/kafka';
+import type { OutgoingRecord } from '@fenx/kafka-contracts';
 import { GroupCommitWriter } from './event-writer';
 
 /** A producer whose calls the test settles by hand. */

@@ -1,4 +1,5 @@
-import type { KafkaProducer, OutgoingRecord, TopicName } from '@fenx/kafka';
+import type { KafkaProducer } from '@fenx/kafka';
+import type { OutgoingRecord, TopicName } from '@fenx/kafka-contracts';
 
 export interface GroupCommitOptions {
   topic: TopicName;

@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { sign } from '@fenx/hmac';
-import { createKafka, decodeWebhookEvent, readTopic, TOPICS } from '@fenx/kafka';
-import { sharedKafka, TestKafka } from '@fenx/kafka/testing';
+import { createKafka, readTopic } from '@fenx/kafka';
+import { decodeWebhookEvent, TOPICS } from '@fenx/kafka-contracts';
+import { sharedKafka, TestKafka } from '@fenx/kafka/test';
 import fc from 'fast-check';
 import { connect } from 'node:net';
 import { register } from 'prom-client';

@@ -1,4 +1,4 @@
-import { readUnverifiedDelivery, TOPICS, type OutgoingRecord } from '@fenx/kafka';
+import { readUnverifiedDelivery, TOPICS, type OutgoingRecord } from '@fenx/kafka-contracts';
 import { Quarantine, QuarantineOutcome } from './quarantine';
 
 /** A producer fake (pure logic: the Kafka path is in radar.int.spec.ts). */

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { KafkaProducer, TOPICS, unverifiedDeliveryRecord } from '@fenx/kafka';
+import { KafkaProducer } from '@fenx/kafka';
+import { TOPICS, unverifiedDeliveryRecord } from '@fenx/kafka-contracts';
 
 export interface QuarantineOptions {
   /** Most deliveries kept per minute; 0 keeps none. */

@@ -6,9 +6,8 @@ import {
   KafkaClient,
   KafkaProbe,
   KafkaProducer,
-  TOPIC_MANIFEST,
-  TOPICS,
 } from '@fenx/kafka';
+import { TOPIC_MANIFEST, TOPICS } from '@fenx/kafka-contracts';
 import { kafkaLogsThroughPino } from '@fenx/logging';
 import { GroupCommitWriter } from './event-writer';
 import { Quarantine } from './quarantine';

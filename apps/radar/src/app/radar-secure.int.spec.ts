@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { sign } from '@fenx/hmac';
-import { applyAcls, createKafka, pipelineAcls, readTopic, TOPICS } from '@fenx/kafka';
-import { KafkaCluster } from '@fenx/kafka/testing';
+import { applyAcls, createKafka, pipelineAcls, readTopic } from '@fenx/kafka';
+import { TOPICS } from '@fenx/kafka-contracts';
+import { KafkaCluster } from '@fenx/kafka/test';
 import { metricValue } from '@fenx/testing';
 import { register } from 'prom-client';
 import { createRadarApp } from './radar-app';

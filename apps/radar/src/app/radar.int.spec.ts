@@ -1,18 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
 import { type Calibration, sign } from '@fenx/hmac';
+import { createKafka, KafkaClient, readTopic } from '@fenx/kafka';
 import {
-  createKafka,
   decodeWebhookEvent,
   HEADER,
   headerText,
-  KafkaClient,
-  readTopic,
   readUnverifiedDelivery,
   TOPICS,
   WebhookEvent,
   webhookEventBody,
-} from '@fenx/kafka';
-import { KafkaCluster, sharedKafka, TestKafka } from '@fenx/kafka/testing';
+} from '@fenx/kafka-contracts';
+import { KafkaCluster, sharedKafka, TestKafka } from '@fenx/kafka/test';
 import { metricValue, waitFor } from '@fenx/testing';
 import { register } from 'prom-client';
 import { randomUUID } from 'node:crypto';

@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 import { SIGNATURE_HEADER, Verifier } from '@fenx/hmac';
 import { compileNotificationValidator, NotificationValidator } from '@fenx/fenx-events';
-import { buildWebhookEvent } from '@fenx/kafka';
+import { buildWebhookEvent } from '@fenx/kafka-contracts';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { RadarConfig } from './radar-config';
 import { RadarKafka } from './radar-kafka';

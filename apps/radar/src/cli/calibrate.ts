@@ -9,14 +9,8 @@ import {
   SIGNATURE_HEADER,
   SIGNING_SCHEMES,
 } from '@fenx/hmac';
-import {
-  createKafka,
-  KafkaEnv,
-  kafkaSettingsFrom,
-  readTopic,
-  readUnverifiedDelivery,
-  TOPICS,
-} from '@fenx/kafka';
+import { createKafka, KafkaEnv, kafkaSettingsFrom, readTopic } from '@fenx/kafka';
+import { readUnverifiedDelivery, TOPICS } from '@fenx/kafka-contracts';
 import { parseWebhookSecrets, webhookSecretsProblem } from '../app/radar-config';
 
 export interface CalibrateOptions {

@@ -21,7 +21,7 @@ export class ConfigValidationError extends Error {
  * The process environment as the apps read it: `validateEnv` and `validateEnvAll` below, the one place
  * settings are validated, read it through here by default. It is not the only reader of `process.env`:
  * libs/kafka's topics.ts reads `KAFKA_NAMESPACE` directly once at load (topic names are constants), and
- * the test helpers (`@fenx/kafka/testing`, `@fenx/testing`) read it too (JAVA_HOME, the shared test
+ * the test helpers (`@fenx/kafka/test`, `@fenx/testing`) read it too (JAVA_HOME, the shared test
  * cluster, the environment of the processes they start).
  */
 export function processEnv(): Env {

@@ -10,8 +10,8 @@ import {
   KafkaProducer,
   ReadAheadConsumer,
   StopConsumerError,
-  TopicName,
 } from '@fenx/kafka';
+import { TopicName } from '@fenx/kafka-contracts';
 import { CoalescingLedger, LedgerTake } from './coalescing-ledger';
 import { sleep } from './concurrency';
 

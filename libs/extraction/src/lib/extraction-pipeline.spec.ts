@@ -1,5 +1,6 @@
 import { relativeUrls } from '@fenx/fenx-events';
-import { ConsumedRecord, HEADER, StopConsumerError, syntheticWebhookEvent, TOPICS } from '@fenx/kafka';
+import { ConsumedRecord, StopConsumerError } from '@fenx/kafka';
+import { HEADER, syntheticWebhookEvent, TOPICS, EXTRACTION_HEADER } from '@fenx/kafka-contracts';
 import { Registry } from 'prom-client';
 import { ExtractionMetrics } from './extraction-metrics';
 import {
@@ -9,7 +10,7 @@ import {
   ExtractionSpec,
   FetchResult,
 } from './extraction-pipeline';
-import { EXTRACTION_HEADER, requeueRecord } from './requeue';
+import { requeueRecord } from './requeue';
 
 const TENANT = 't-1';
 let offset = 0;

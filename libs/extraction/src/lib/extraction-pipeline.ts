@@ -1,20 +1,23 @@
 import {
   BatchContext,
   ConsumedRecord,
-  decodeWebhookEvent,
   HandlerResult,
-  OutgoingRecord,
   RecordFailure,
   StopConsumerError,
-  TopicName,
   TopicRecords,
+} from '@fenx/kafka';
+import {
+  decodeWebhookEvent,
+  OutgoingRecord,
+  TopicName,
   TOPICS,
   WebhookEvent,
-} from '@fenx/kafka';
+  EXTRACTION_HEADER,
+} from '@fenx/kafka-contracts';
 import { mapConcurrent, sleep } from './concurrency';
 import type { ExtractionMetrics } from './extraction-metrics';
 import { RecentIds } from './recent-ids';
-import { EXTRACTION_HEADER, notBeforeOf, requeueDelayMs, requeueRecord, retryAttemptOf } from './requeue';
+import { notBeforeOf, requeueDelayMs, requeueRecord, retryAttemptOf } from './requeue';
 
 /** One topic-1 event the pipeline fetches for. */
 export interface SourceEvent {

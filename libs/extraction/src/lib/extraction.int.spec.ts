@@ -1,25 +1,21 @@
 import { relativeUrls } from '@fenx/fenx-events';
+import { createKafka, KafkaClient, KafkaProducer, readTopic, TopicFollower } from '@fenx/kafka';
 import {
-  createKafka,
   decodeWebhookEvent,
   HEADER,
   headerText,
-  KafkaClient,
-  KafkaProducer,
-  readTopic,
   syntheticWebhookEvent,
   textHeaders,
-  TopicFollower,
   TOPICS,
-} from '@fenx/kafka';
-import { sharedKafka, TestKafka } from '@fenx/kafka/testing';
+  EXTRACTION_HEADER,
+} from '@fenx/kafka-contracts';
+import { sharedKafka, TestKafka } from '@fenx/kafka/test';
 import { waitFor } from '@fenx/testing';
 import { Registry } from 'prom-client';
 import { ExtractionMetrics } from './extraction-metrics';
 import { AggregateGroup, ExtractionSpec } from './extraction-pipeline';
 import { ConsumerStalledError, Extractor } from './extractor';
 import { testPipeline } from './test/test-pipeline';
-import { EXTRACTION_HEADER } from './requeue';
 import { StateStore } from './state-store';
 import { runWindowedSync, SyntheticEventWriter, syntheticNotificationId } from './synthetic-events';
 

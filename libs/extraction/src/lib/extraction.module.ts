@@ -19,10 +19,8 @@ import {
   KafkaLogCreator,
   KafkaProducer,
   KafkaSettings,
-  TOPIC_MANIFEST,
-  TOPICS,
-  TopicName,
 } from '@fenx/kafka';
+import { TOPIC_MANIFEST, TOPICS, TopicName } from '@fenx/kafka-contracts';
 import { ExtractionMetrics } from './extraction-metrics';
 import { ExtractionLogger, ExtractionPipeline, ExtractionSpec } from './extraction-pipeline';
 import { Extractor } from './extractor';

@@ -7,9 +7,8 @@ import {
   KafkaProducer,
   ProgressWatch,
   Stall,
-  TopicName,
-  TOPICS,
 } from '@fenx/kafka';
+import { HEADER, TopicName, TOPICS } from '@fenx/kafka-contracts';
 import { CoalescingConsumer, CoalescingSettings } from './coalescing-consumer';
 import type { ExtractionMetrics } from './extraction-metrics';
 import { deadLetterReasonLabel, ExtractionLogger, ExtractionPipeline } from './extraction-pipeline';
@@ -189,7 +188,7 @@ export class Extractor {
           {
             source: `${record.topic}/${record.partition}/${record.offset}`,
             key: record.key,
-            notificationId: record.headers['fenx-notification-id'],
+            notificationId: record.headers[HEADER.notificationId],
             reason,
             attempts,
           },

@@ -1,5 +1,5 @@
 import type { ReportKind, ReportResult, ReportRow } from '@fenx/fenx-client';
-import { syntheticWebhookEvent } from '@fenx/kafka';
+import { syntheticWebhookEvent } from '@fenx/kafka-contracts';
 import {
   catchUpNotification,
   eventTypeOfRow,

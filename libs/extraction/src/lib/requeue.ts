@@ -1,16 +1,5 @@
-import { ConsumedRecord, OutgoingRecord } from '@fenx/kafka';
-
-/** Headers the extraction pipeline adds to what it writes. */
-export const EXTRACTION_HEADER = {
-  /** The chunk that produced a record (also in the log lines). */
-  batchId: 'fenx-batch-id',
-  /** How many times an event was put back into topic 1 because its data was not yet retrievable. */
-  retryAttempt: 'fenx-retry-attempt',
-  /** ISO-8601 time before which a re-queued event is not fetched again. */
-  notBefore: 'fenx-not-before',
-  /** Why the event was re-queued. */
-  retryReason: 'fenx-retry-reason',
-} as const;
+import { ConsumedRecord } from '@fenx/kafka';
+import { EXTRACTION_HEADER, OutgoingRecord } from '@fenx/kafka-contracts';
 
 /** The re-queue attempt of a consumed topic-1 record (0 for a first delivery; garbage reads as 0). */
 export function retryAttemptOf(record: ConsumedRecord): number {

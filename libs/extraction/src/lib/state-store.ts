@@ -1,18 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { KafkaClient, KafkaProducer, readTopic, TopicName, TOPICS } from '@fenx/kafka';
-
-export const PIPELINE_STATE_SCHEMA = 'fenx.pipeline-state.v1';
-
-/** One value of the state topic (key = the state's name). */
-export interface StateEntry<T = unknown> {
-  schema: typeof PIPELINE_STATE_SCHEMA;
-  key: string;
-  value: T;
-  /** ISO-8601, UTC. */
-  writtenAt: string;
-  /** Who wrote it (app name), for operators. */
-  writer: string;
-}
+import { KafkaClient, KafkaProducer, readTopic } from '@fenx/kafka';
+import {
+  CONSUMER_GROUPS,
+  parseStateEntry,
+  PIPELINE_STATE_SCHEMA,
+  StateEntry,
+  TopicName,
+  TOPICS,
+} from '@fenx/kafka-contracts';
 
 export interface StateStoreOptions {
   /** The compacted state topic; `fenx.pipeline.state.v1` by default. */
@@ -20,19 +15,6 @@ export interface StateStoreOptions {
   writer: string;
   /** How long reading the topic to its end may take. */
   readTimeoutMs?: number;
-  /** Prefix of the throw-away consumer group that reads the topic (it never commits). */
-  readerGroupPrefix?: string;
-}
-
-function parseEntry(key: string, value: Buffer | null): StateEntry | null | undefined {
-  if (value === null) return null;
-  try {
-    const parsed = JSON.parse(value.toString('utf8')) as Partial<StateEntry>;
-    if (parsed.schema !== PIPELINE_STATE_SCHEMA || parsed.key !== key) return undefined;
-    return parsed as StateEntry;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -80,12 +62,12 @@ export class StateStore {
     const entries = new Map<string, StateEntry>();
     this.ignored = 0;
     await readTopic(this.kafka, this.topic, {
-      groupId: `${this.options.readerGroupPrefix ?? 'fenx-state-reader'}-${randomUUID()}`,
+      groupId: `${CONSUMER_GROUPS.stateReaderPrefix}${randomUUID()}`,
       timeoutMs: this.options.readTimeoutMs ?? 60000,
       onRecords: (records) => {
         for (const { key, value } of records) {
           if (key === null) continue;
-          const entry = parseEntry(key, value);
+          const entry = parseStateEntry(key, value);
           if (entry === null) entries.delete(key);
           else if (entry === undefined) this.ignored += 1;
           else entries.set(key, entry);

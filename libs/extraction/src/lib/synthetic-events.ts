@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FenxNotification } from '@fenx/fenx-events';
-import { EventOrigin, KafkaProducer, syntheticWebhookEvent, TopicName, TOPICS } from '@fenx/kafka';
+import { KafkaProducer } from '@fenx/kafka';
+import { EventOrigin, syntheticWebhookEvent, TopicName, TOPICS } from '@fenx/kafka-contracts';
 import { sleep } from './concurrency';
 import type { ExtractionMetrics } from './extraction-metrics';
 import type { StateStore } from './state-store';

@@ -1,5 +1,5 @@
 import { APP_ACCESS, pipelineAcls } from './acls';
-import { TOPICS } from './topics';
+import { TOPICS } from '@fenx/kafka-contracts';
 
 describe('the production ACLs', () => {
   const allowed = (principal: string, operation: string) =>

@@ -1,7 +1,7 @@
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } from 'kafkajs';
 import { kafkajs, KafkaClient } from './kafka-client';
 import { retryRetriable } from './retriable';
-import { namespaced, TOPICS, TopicName } from './topics';
+import { CONSUMER_GROUPS, namespaced, TOPICS, TopicName } from '@fenx/kafka-contracts';
 
 /** The apps that talk to Kafka in production, each with a principal of its own. */
 export type PipelineApp = 'radar' | 'journey-extractor' | 'entity-extractor' | 'lake-sink';
@@ -16,7 +16,7 @@ export const PIPELINE_APPS: readonly PipelineApp[] = [
 /**
  * What each app may do, and nothing more: the one source of the production ACLs. Group names are
  * prefixes: an app's consumer groups start with its group id (the app's name by default), and the
- * throw-away groups that read a topic to its end start with `fenx-reader-` or `fenx-state-reader-`
+ * throw-away groups that read a topic to its end start with one of `CONSUMER_GROUPS`' prefixes
  * (each inside KAFKA_NAMESPACE, like the topics).
  */
 export const APP_ACCESS: Record<PipelineApp, { reads: TopicName[]; writes: TopicName[]; groups: string[] }> =
@@ -26,7 +26,7 @@ export const APP_ACCESS: Record<PipelineApp, { reads: TopicName[]; writes: Topic
     radar: {
       reads: [TOPICS.webhookUnverified.name],
       writes: [TOPICS.webhookEvents.name, TOPICS.webhookUnverified.name],
-      groups: ['fenx-reader-'],
+      groups: [CONSUMER_GROUPS.readerPrefix],
     },
     'journey-extractor': {
       reads: [TOPICS.webhookEvents.name, TOPICS.pipelineState.name],
@@ -37,7 +37,11 @@ export const APP_ACCESS: Record<PipelineApp, { reads: TopicName[]; writes: Topic
         TOPICS.webhookEvents.name,
         TOPICS.pipelineState.name,
       ],
-      groups: ['journey-extractor', 'fenx-reader-', 'fenx-state-reader-'],
+      groups: [
+        CONSUMER_GROUPS.journeyExtractor,
+        CONSUMER_GROUPS.readerPrefix,
+        CONSUMER_GROUPS.stateReaderPrefix,
+      ],
     },
     'entity-extractor': {
       reads: [TOPICS.webhookEvents.name, TOPICS.pipelineState.name],
@@ -48,7 +52,11 @@ export const APP_ACCESS: Record<PipelineApp, { reads: TopicName[]; writes: Topic
         TOPICS.webhookEvents.name,
         TOPICS.pipelineState.name,
       ],
-      groups: ['entity-extractor', 'fenx-reader-', 'fenx-state-reader-'],
+      groups: [
+        CONSUMER_GROUPS.entityExtractor,
+        CONSUMER_GROUPS.readerPrefix,
+        CONSUMER_GROUPS.stateReaderPrefix,
+      ],
     },
     // Reads what it sinks (and reads topics to their end: its checks and reports); writes only the
     // records it could not put in the lake.
@@ -61,7 +69,7 @@ export const APP_ACCESS: Record<PipelineApp, { reads: TopicName[]; writes: Topic
         TOPICS.entityExtractorDeadLetter.name,
       ],
       writes: [TOPICS.lakeSinkDeadLetter.name],
-      groups: ['lake-sink', 'fenx-reader-'],
+      groups: [CONSUMER_GROUPS.lakeSink, CONSUMER_GROUPS.readerPrefix],
     },
   };
 

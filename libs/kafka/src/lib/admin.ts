@@ -1,7 +1,7 @@
 import type { Admin } from 'kafkajs';
 import { kafkajs, type KafkaClient } from './kafka-client';
 import { retryRetriable } from './retriable';
-import { namespaced } from './topics';
+import { namespaced } from '@fenx/kafka-contracts';
 
 /** A partition's first offset still held (`low`) and the offset its next record gets (`high`). */
 export interface PartitionOffsets {

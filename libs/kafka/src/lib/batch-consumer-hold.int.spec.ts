@@ -1,6 +1,6 @@
 import { waitFor } from '@fenx/testing';
 import { Admin } from 'kafkajs';
-import { sharedKafka, TestKafka } from '../testing';
+import { sharedKafka, TestKafka } from '../test';
 import {
   BatchConsumer,
   BatchHandler,
@@ -10,7 +10,7 @@ import {
 } from './batch-consumer';
 import { createKafka, KafkaClient, kafkajs } from './kafka-client';
 import { KafkaProducer } from './kafka-producer';
-import { namespaced, TopicName, TOPICS } from './topics';
+import { namespaced, TopicName, TOPICS } from '@fenx/kafka-contracts';
 
 const deadLetter = TOPICS.journeyExtractorDeadLetter.name;
 

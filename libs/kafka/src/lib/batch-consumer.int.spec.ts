@@ -1,6 +1,6 @@
 import { waitFor } from '@fenx/testing';
 import { Admin } from 'kafkajs';
-import { KafkaCluster } from '../testing';
+import { KafkaCluster } from '../test';
 import {
   BatchConsumer,
   BatchHandler,
@@ -11,7 +11,7 @@ import {
 import { createKafka, KafkaClient, kafkajs } from './kafka-client';
 import { KafkaProducer } from './kafka-producer';
 import { readTopic } from './topic-reader';
-import { namespaced, TOPICS } from './topics';
+import { namespaced, TOPICS } from '@fenx/kafka-contracts';
 
 const source = TOPICS.webhookEvents.name;
 const output = TOPICS.journeyDetails.name;

@@ -1,10 +1,9 @@
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { groupOffsets, partitionOffsets } from './admin';
 import { createConsumer, KafkaClient, kafkajs } from './kafka-client';
-import { KafkaProducer, OutgoingRecord, TopicRecords } from './kafka-producer';
+import { KafkaProducer, TopicRecords } from './kafka-producer';
 import { ConsumerProgress } from './consumer-progress';
-import { KafkaHeaders } from './messages/headers';
-import { TopicName } from './topics';
+import { deadLetterRecord, OutgoingRecord, TopicName } from '@fenx/kafka-contracts';
 
 /** A record as the batch handler sees it. */
 export interface ConsumedRecord {
@@ -638,18 +637,6 @@ export class BatchConsumer {
   }
 
   private deadLetterRecord(record: ConsumedRecord, reason: string, attempts: number): OutgoingRecord {
-    const headers: KafkaHeaders = {
-      ...record.headers,
-      'dead-letter-reason': reason.slice(0, 2000),
-      'dead-letter-attempts': String(attempts),
-      'dead-letter-source': `${record.topic}/${record.partition}/${record.offset}`,
-      'dead-letter-group': this.options.groupId,
-      'dead-letter-at': new Date().toISOString(),
-    };
-    return {
-      key: record.key ?? `${record.topic}/${record.partition}/${record.offset}`,
-      value: record.value,
-      headers,
-    };
+    return deadLetterRecord(record, { reason, attempts, group: this.options.groupId, at: new Date() });
   }
 }

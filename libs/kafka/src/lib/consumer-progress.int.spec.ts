@@ -1,10 +1,10 @@
 import { waitFor } from '@fenx/testing';
-import { sharedKafka, TestKafka } from '../testing';
+import { sharedKafka, TestKafka } from '../test';
 import { BatchConsumer } from './batch-consumer';
 import { topicOffsets } from './admin';
 import { ConsumerProgress } from './consumer-progress';
 import { GroupLagProbe } from './group-lag';
-import { namespaced, TOPICS } from './topics';
+import { namespaced, TOPICS } from '@fenx/kafka-contracts';
 import { createKafka, KafkaClient, kafkajs } from './kafka-client';
 import { KafkaProducer } from './kafka-producer';
 import { drainTargets, ReadAheadConsumer } from './read-ahead-consumer';

@@ -1,9 +1,9 @@
-import { sharedKafka, TestKafka } from '../testing';
+import { sharedKafka, TestKafka } from '../test';
 import { consumerGroupLag } from './group-lag';
 import { createKafka, KafkaClient } from './kafka-client';
 import { KafkaProducer } from './kafka-producer';
 import { readTopic } from './topic-reader';
-import { TopicName, TOPICS } from './topics';
+import { TopicName, TOPICS } from '@fenx/kafka-contracts';
 
 describe('consumerGroupLag against Apache Kafka', () => {
   let broker: TestKafka;

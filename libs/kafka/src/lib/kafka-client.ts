@@ -16,7 +16,7 @@ import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
 import { applyKafkajsFixes } from './kafkajs-fixes';
 import { retryRetriable } from './retriable';
 import { explainKafkaError, KafkaSettings, kafkaTlsOptions } from './kafka-settings';
-import { namespaced, TopicSpec } from './topics';
+import { namespaced, TopicSpec } from '@fenx/kafka-contracts';
 
 /**
  * A connection to a Kafka cluster, made by `createKafka`. It is opaque: outside this lib it is only
@@ -139,7 +139,7 @@ export interface TopicMismatch {
 export class TopicMismatchError extends Error {
   constructor(readonly mismatches: TopicMismatch[]) {
     super(
-      `Kafka topics differ from the manifest (libs/kafka/src/lib/topics.ts): ${mismatches
+      `Kafka topics differ from the manifest (libs/kafka-contracts/src/lib/topics.ts): ${mismatches
         .map((m) => `${m.topic} ${m.setting} is ${m.actual}, the manifest says ${m.expected}`)
         .join('; ')}. Alter the topics (kafka-configs.sh, kafka-topics.sh) or change the manifest.`,
     );

@@ -1,5 +1,5 @@
 import { requestParts } from './kafka-producer';
-import { TOPICS } from './topics';
+import { TOPICS } from '@fenx/kafka-contracts';
 
 const record = (key: string, bytes: number) => ({ key, value: 'x'.repeat(bytes) });
 

@@ -1,26 +1,12 @@
 import type { Producer } from 'kafkajs';
 import { createProducer, KafkaClient } from './kafka-client';
-import { KafkaHeaders } from './messages/headers';
+import { OutgoingRecord, TopicName } from '@fenx/kafka-contracts';
 import {
   explainKafkaError,
   isAuthorizationError,
   KafkaSettings,
   kafkaSettingProblem,
 } from './kafka-settings';
-import { TopicName } from './topics';
-
-export interface OutgoingRecord {
-  key: string;
-  /**
-   * Chooses the partition instead of `key` (same murmur2 hash), so that records with different
-   * compaction keys of one aggregate (e.g. an entity and its drafts) stay in order together.
-   */
-  partitionKey?: string;
-  value: Buffer | string | null;
-  headers?: KafkaHeaders;
-  /** Milliseconds since the epoch, as a string (Kafka's record timestamp). */
-  timestamp?: string;
-}
 
 export interface TopicRecords {
   topic: TopicName;

@@ -1,9 +1,9 @@
-import { KafkaCluster } from '../testing';
+import { KafkaCluster } from '../test';
 import { waitFor } from '@fenx/testing';
 import { Admin } from 'kafkajs';
 import { createConsumer, createKafka, KafkaClient, kafkajs } from './kafka-client';
 import { KafkaProducer } from './kafka-producer';
-import { namespaced, TOPICS } from './topics';
+import { namespaced, TOPICS } from '@fenx/kafka-contracts';
 
 const topic = TOPICS.webhookEvents.name;
 

@@ -1,5 +1,5 @@
 import { Kafka } from 'kafkajs';
-import { KafkaCluster } from '../testing';
+import { KafkaCluster } from '../test';
 import { createKafka, kafkajs, mskIamToken } from './kafka-client';
 import { explainKafkaError } from './kafka-settings';
 

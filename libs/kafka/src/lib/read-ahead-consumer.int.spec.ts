@@ -1,10 +1,10 @@
 import { waitFor } from '@fenx/testing';
-import { sharedKafka, TestKafka } from '../testing';
+import { sharedKafka, TestKafka } from '../test';
 import { ConsumedRecord } from './batch-consumer';
 import { createKafka, KafkaClient } from './kafka-client';
 import { KafkaProducer } from './kafka-producer';
 import { drainTargets, ReadAheadConsumer } from './read-ahead-consumer';
-import { TOPICS } from './topics';
+import { TOPICS } from '@fenx/kafka-contracts';
 
 const topic = TOPICS.webhookEvents.name;
 

@@ -8,10 +8,9 @@ import {
   StopConsumerError,
 } from './batch-consumer';
 import { createConsumer, KafkaClient, kafkajs } from './kafka-client';
-import { KafkaProducer, OutgoingRecord, TopicRecords } from './kafka-producer';
+import { KafkaProducer, TopicRecords } from './kafka-producer';
 import { ConsumerProgress } from './consumer-progress';
-import { KafkaHeaders } from './messages/headers';
-import { TopicName } from './topics';
+import { deadLetterRecord, OutgoingRecord, TopicName } from '@fenx/kafka-contracts';
 
 export interface DeadLetter {
   record: ConsumedRecord;
@@ -134,19 +133,7 @@ export class ChunkProcessor {
   }
 
   private deadLetterRecord(record: ConsumedRecord, reason: string, attempts: number): OutgoingRecord {
-    const headers: KafkaHeaders = {
-      ...record.headers,
-      'dead-letter-reason': reason.slice(0, 2000),
-      'dead-letter-attempts': String(attempts),
-      'dead-letter-source': `${record.topic}/${record.partition}/${record.offset}`,
-      'dead-letter-group': this.options.groupId,
-      'dead-letter-at': new Date().toISOString(),
-    };
-    return {
-      key: record.key ?? `${record.topic}/${record.partition}/${record.offset}`,
-      value: record.value,
-      headers,
-    };
+    return deadLetterRecord(record, { reason, attempts, group: this.options.groupId, at: new Date() });
   }
 }
 

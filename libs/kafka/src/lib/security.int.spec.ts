@@ -1,10 +1,10 @@
-import { KafkaCluster } from '../testing';
+import { KafkaCluster } from '../test';
 import { applyAcls, PIPELINE_APPS, pipelineAcls } from './acls';
 import { createKafka, KafkaClient, kafkajs } from './kafka-client';
 import { KafkaProducer } from './kafka-producer';
 import { kafkaSettingProblem, KafkaSettings } from './kafka-settings';
 import { readTopic } from './topic-reader';
-import { TOPICS, TopicName } from './topics';
+import { TOPICS, TopicName } from '@fenx/kafka-contracts';
 
 const quiet = { logCreator: () => () => undefined };
 

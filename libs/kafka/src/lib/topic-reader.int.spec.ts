@@ -1,8 +1,8 @@
-import { sharedKafka, TestKafka } from '../testing';
+import { sharedKafka, TestKafka } from '../test';
 import { createKafka, KafkaClient } from './kafka-client';
 import { KafkaProducer } from './kafka-producer';
 import { readTopic } from './topic-reader';
-import { TOPICS } from './topics';
+import { TOPICS } from '@fenx/kafka-contracts';
 
 describe('readTopic against Apache Kafka', () => {
   let broker: TestKafka;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, ConsumerConfig, EachBatchPayload } from 'kafkajs';
 import { groupOffsets, PartitionOffsets, partitionOffsets } from './admin';
 import { createConsumer, KafkaClient, kafkajs } from './kafka-client';
-import { KafkaHeaders } from './messages/headers';
+import { CONSUMER_GROUPS, KafkaHeaders } from '@fenx/kafka-contracts';
 
 /** One record as read back from a topic. */
 export interface ReadRecord {
@@ -210,7 +210,7 @@ export async function readTopic(
   topic: string,
   options: ReadTopicOptions = {},
 ): Promise<ReadRecord[]> {
-  const groupId = options.groupId ?? `fenx-reader-${randomUUID()}`;
+  const groupId = options.groupId ?? `${CONSUMER_GROUPS.readerPrefix}${randomUUID()}`;
   const admin = kafkajs(kafka).admin();
   await admin.connect();
   let offsets: PartitionOffsets[];

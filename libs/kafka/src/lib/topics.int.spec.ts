@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@fenx/testing';
-import { sharedKafka, TestKafka } from '../testing';
+import { sharedKafka, TestKafka } from '../test';
 import { createKafka, ensureTopics, KafkaClient, kafkajs, TopicMismatchError } from './kafka-client';
 import { KafkaProducer } from './kafka-producer';
 import { readTopic } from './topic-reader';
-import { TOPICS, TopicName, TopicSpec } from './topics';
+import { TOPICS, TopicName, TopicSpec } from '@fenx/kafka-contracts';
 
 describe('topics on Apache Kafka', () => {
   let cluster: TestKafka;

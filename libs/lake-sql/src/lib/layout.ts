@@ -4,7 +4,7 @@ import {
   TOPICS,
   WEBHOOK_EVENT_SCHEMA,
   withoutNamespace,
-} from '@fenx/kafka';
+} from '@fenx/kafka-contracts';
 
 /**
  * The lake's layout: the one description that lake-sink writes by and lake-sql (and the BigQuery

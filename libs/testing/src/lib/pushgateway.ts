@@ -35,7 +35,9 @@ async function startOn(port: number): Promise<PushgatewayProcess> {
   const url = `http://127.0.0.1:${port}${prefix}`;
   const child = spawn(
     'prometheus-pushgateway',
-    [`--web.listen-address=127.0.0.1:${port}`, `--web.route-prefix=${prefix}`],
+    // In memory only: Debian's build persists to one file under /var/lib by default, which every
+    // gateway started here would load (another test's pushes) and write.
+    [`--web.listen-address=127.0.0.1:${port}`, `--web.route-prefix=${prefix}`, '--persistence.file='],
     { stdio: 'ignore' },
   );
   // A test whose set-up failed before it could stop the gateway must not hang its jest process on it.

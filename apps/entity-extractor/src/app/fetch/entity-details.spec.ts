@@ -1,5 +1,5 @@
 import { parseConflicts } from '@fenx/fenx-client';
-import { decodeEntityDetail, entityDetailRecord } from '@fenx/kafka';
+import { decodeEntityDetail, entityDetailRecord } from '@fenx/kafka-contracts';
 import {
   conflictDecision,
   conflictOf,

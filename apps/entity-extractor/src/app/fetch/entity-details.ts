@@ -5,7 +5,7 @@ import {
   EntityDetail,
   EntityDetailKind,
   FieldConflict,
-} from '@fenx/kafka';
+} from '@fenx/kafka-contracts';
 import type { EntityWork } from './entity-work';
 
 /** Draft statuses after which a draft no longer changes (matched ignoring case and spaces). */

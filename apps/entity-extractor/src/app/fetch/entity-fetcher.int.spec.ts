@@ -1,5 +1,5 @@
 import { FenxClient } from '@fenx/fenx-client';
-import type { EntityDetail } from '@fenx/kafka';
+import type { EntityDetail } from '@fenx/kafka-contracts';
 import { GroundTruth, SimulatorProcess, startSimulator } from '@fenx/testing';
 import { simClient, stepUntilConflict } from '../../test/sim-control';
 import { EntityFetcher } from './entity-fetcher';

@@ -7,7 +7,7 @@ import {
   FenxClient,
   JourneyInstance,
 } from '@fenx/fenx-client';
-import type { EntityDetail } from '@fenx/kafka';
+import type { EntityDetail } from '@fenx/kafka-contracts';
 import { conflictDecision, conflictOf, DetailFactory, isOpenDraft, isOpenJourney } from './entity-details';
 import type { EntityWork } from './entity-work';
 

@@ -1,5 +1,5 @@
 import { relativeUrls } from '@fenx/fenx-events';
-import { syntheticWebhookEvent, WebhookEvent } from '@fenx/kafka';
+import { syntheticWebhookEvent, WebhookEvent } from '@fenx/kafka-contracts';
 import { MAX_SOURCE_EVENTS, mergeByEntity, planEvent, PlannedEvent } from './entity-work';
 
 const TENANT = 'tenant-1';

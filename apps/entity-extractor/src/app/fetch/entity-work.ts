@@ -1,5 +1,5 @@
 import { classifyEventType } from '@fenx/fenx-events';
-import type { SourceEventRef, WebhookEvent } from '@fenx/kafka';
+import type { SourceEventRef, WebhookEvent } from '@fenx/kafka-contracts';
 
 /** Entity-data events after which the verified record has (or may have) a new version. */
 const VERIFIED_EVENTS = new Set([

@@ -1,5 +1,5 @@
 import type { FenxNotification } from '@fenx/fenx-events';
-import { syntheticWebhookEvent } from '@fenx/kafka';
+import { syntheticWebhookEvent } from '@fenx/kafka-contracts';
 import { planEvent } from '../fetch/entity-work';
 import {
   BackfillPosition,

@@ -1,6 +1,6 @@
 import { catchUpNotification, sleep } from '@fenx/extraction';
 import type { FenxNotification } from '@fenx/fenx-events';
-import type { EventOrigin } from '@fenx/kafka';
+import type { EventOrigin } from '@fenx/kafka-contracts';
 
 /** The backfill event of one entity: the run's catch-up event (a full refresh of the entity). */
 export function backfillNotification(

@@ -1,4 +1,4 @@
-import { TOPICS } from '@fenx/kafka';
+import { TOPICS } from '@fenx/kafka-contracts';
 import type { ExtractionMetrics } from '../extraction-metrics';
 import { ExtractionPipeline, ExtractionSpec } from '../extraction-pipeline';
 

@@ -1,7 +1,7 @@
 import { createKafka, ensureTopics, kafkajs } from '../lib/kafka-client';
 import { KafkaSettings } from '../lib/kafka-settings';
 import { retryRetriable } from '../lib/retriable';
-import { KAFKA_NAMESPACE, TOPIC_MANIFEST, TopicSpec } from '../lib/topics';
+import { KAFKA_NAMESPACE, TOPIC_MANIFEST, TopicSpec } from '@fenx/kafka-contracts';
 import { testEnv, TestKafka, testSettings } from './kafka-cluster';
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { waitFor } from '@fenx/testing';
 import { createKafka, kafkajs } from '../lib/kafka-client';
 import { KafkaProducer } from '../lib/kafka-producer';
-import { KAFKA_NAMESPACE, TOPICS } from '../lib/topics';
+import { KAFKA_NAMESPACE, TOPICS } from '@fenx/kafka-contracts';
 import { ConnectWorker } from './connect-worker';
 import { TestKafka } from './kafka-cluster';
 import { sharedKafka } from './shared-kafka';

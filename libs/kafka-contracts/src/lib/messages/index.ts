@@ -5,3 +5,5 @@ export * from './webhook-event';
 export * from './journey-detail';
 export * from './entity-detail';
 export * from './unverified-delivery';
+export * from './dead-letter';
+export * from './pipeline-state';

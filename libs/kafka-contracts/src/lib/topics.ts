@@ -111,6 +111,20 @@ export const TOPICS = {
 export type TopicKey = keyof typeof TOPICS;
 export type TopicName = (typeof TOPICS)[TopicKey]['name'];
 
+/**
+ * Consumer group names (before `KAFKA_NAMESPACE`, like topics): each app's own group, and the prefixes
+ * of the throw-away groups that read a topic to its end. The ACLs grant exactly these.
+ */
+export const CONSUMER_GROUPS = {
+  journeyExtractor: 'journey-extractor',
+  entityExtractor: 'entity-extractor',
+  lakeSink: 'lake-sink',
+  /** `<prefix><uuid>`: a reader of a topic to its end (fenx-admin, radar calibrate, the extractors' checks). */
+  readerPrefix: 'fenx-reader-',
+  /** `<prefix><uuid>`: the state store re-reading the pipeline-state topic. */
+  stateReaderPrefix: 'fenx-state-reader-',
+} as const;
+
 /** Every topic of the pipeline, in manifest order. */
 export const TOPIC_MANIFEST: readonly TopicSpec[] = Object.values(TOPICS);
 

@@ -22,6 +22,26 @@ export const HEADER = {
   refusal: 'fenx-refusal',
 } as const;
 
+/** Headers the extraction pipeline adds to what it writes. */
+export const EXTRACTION_HEADER = {
+  /** The chunk that produced a record (also in the log lines). */
+  batchId: 'fenx-batch-id',
+  /** How many times an event was put back into topic 1 because its data was not yet retrievable. */
+  retryAttempt: 'fenx-retry-attempt',
+  /** ISO-8601 time before which a re-queued event is not fetched again. */
+  notBefore: 'fenx-not-before',
+  /** Why the event was re-queued. */
+  retryReason: 'fenx-retry-reason',
+} as const;
+
+/** Headers of a record written again: from a dead-letter topic (fenx-admin) or from the lake (lake-sink). */
+export const REPLAY_HEADER = {
+  /** `<topic>/<partition>/<offset>` the record was replayed from. */
+  from: 'fenx-replayed-from',
+  /** ISO-8601 time of the replay. */
+  at: 'fenx-replayed-at',
+} as const;
+
 /** A header's value as text, whatever form the client delivered it in (Buffer, string, array). */
 export function headerText(headers: KafkaHeaders | undefined, name: string): string | undefined {
   const v = headers?.[name];

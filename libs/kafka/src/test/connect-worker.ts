@@ -13,7 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@fenx/testing';
-import { KAFKA_NAMESPACE } from '../lib/topics';
+import { KAFKA_NAMESPACE } from '@fenx/kafka-contracts';
 import { kafkaLibs } from './kafka-cluster';
 
 export interface ConnectWorkerOptions {

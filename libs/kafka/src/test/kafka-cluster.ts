@@ -19,7 +19,7 @@ import { freePort } from '@fenx/testing';
 import { createKafka, ensureTopics, KafkaClient, kafkajs } from '../lib/kafka-client';
 import { retryRetriable } from '../lib/retriable';
 import { KafkaSettings } from '../lib/kafka-settings';
-import { KAFKA_NAMESPACE, TOPIC_MANIFEST, TopicSpec } from '../lib/topics';
+import { KAFKA_NAMESPACE, TOPIC_MANIFEST, TopicSpec } from '@fenx/kafka-contracts';
 
 /** A Kafka cluster a test runs against: its own (`KafkaCluster`) or the test run's shared one (`sharedKafka`). */
 export interface TestKafka {

@@ -11,7 +11,7 @@ import {
   RelativeUrlKind,
   toWebhookBody,
 } from '@fenx/fenx-events';
-import { OutgoingRecord } from '../kafka-producer';
+import { OutgoingRecord } from '../records';
 import { Decoded, decodeJson, missingStrings } from './decode';
 import { boundedHeader, HEADER } from './headers';
 

@@ -1,4 +1,4 @@
-import { OutgoingRecord } from '../kafka-producer';
+import { OutgoingRecord } from '../records';
 import { Decoded, decodeJson, missingStrings } from './decode';
 import { boundedHeader, HEADER } from './headers';
 import { SourceEventRef } from './source-events';

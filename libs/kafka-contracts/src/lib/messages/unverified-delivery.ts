@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { OutgoingRecord } from '../kafka-producer';
+import { OutgoingRecord } from '../records';
 import { headerText, HEADER, KafkaHeaders } from './headers';
 
 /** Kafka header names of a quarantined delivery's HTTP headers: `http-` + the lower-case name. */

@@ -1,0 +1,3 @@
+export * from './lib/topics';
+export * from './lib/records';
+export * from './lib/messages';
