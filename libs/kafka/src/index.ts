@@ -12,6 +12,7 @@ export {
 } from './lib/kafka-client';
 export { KafkaProbe, topicExists, topicOffsets, type PartitionOffsets } from './lib/admin';
 export * from './lib/kafka-producer';
+export * from './lib/chunk-processor';
 export * from './lib/batch-consumer';
 export * from './lib/read-ahead-consumer';
 export * from './lib/consumer-progress';

@@ -2,24 +2,13 @@ import { BatchConsumer, createKafka, KafkaClient, KafkaProducer, ReadRecord, rea
 import { buildWebhookEvent, TOPIC_MANIFEST, TOPICS } from '@fenx/kafka-contracts';
 import { sharedKafka, TestKafka } from '@fenx/kafka/test';
 import { cli } from '../test/cli-harness';
+import { taskCompletedBody } from '../test/notifications';
 
 const SOURCE = TOPICS.webhookEvents.name;
 const DLQ = TOPICS.journeyExtractorDeadLetter.name;
 
-function notification(n: number): Buffer {
-  return Buffer.from(
-    JSON.stringify({
-      Id: `00000000-0000-4000-8000-00000000000${n}`,
-      TenantId: '45bf62ac-e4b1-4c16-ae32-d774cd18db6d',
-      EventType: 'journey:taskcompleted',
-      RelativeUrl: `journeyquery/api/journey-instance/journey-${n}`,
-      Payload: {},
-      When: '2026-11-23T10:00:00Z',
-      CorrelationId: null,
-      CausationId: null,
-    }),
-  );
-}
+const notification = (n: number): Buffer =>
+  taskCompletedBody(`00000000-0000-4000-8000-00000000000${n}`, `journey-${n}`);
 
 describe('fenx-admin dead-letters, against Apache Kafka', () => {
   let broker: TestKafka;

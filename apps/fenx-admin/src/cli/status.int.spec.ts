@@ -6,6 +6,7 @@ import { buildWebhookEvent, TOPICS, withoutNamespace } from '@fenx/kafka-contrac
 import { sharedKafka, TestKafka } from '@fenx/kafka/test';
 import { PushgatewayProcess, SimulatorProcess, startPushgateway, startSimulator } from '@fenx/testing';
 import { cli, fenxEnv, WebhookEndpoint } from '../test/cli-harness';
+import { taskCompletedBody } from '../test/notifications';
 import { replayGroupId } from './dead-letters.command';
 import { EXIT } from './errors';
 import type { PipelineStatus } from './status.command';
@@ -95,18 +96,7 @@ describe('fenx-admin status, against Apache Kafka, the FenX simulator and a Push
       TOPIC1,
       [1, 2, 3, 4, 5].map((n) => ({
         ...buildWebhookEvent({
-          body: Buffer.from(
-            JSON.stringify({
-              Id: `00000000-0000-4000-8000-00000000001${n}`,
-              TenantId: '45bf62ac-e4b1-4c16-ae32-d774cd18db6d',
-              EventType: 'journey:taskcompleted',
-              RelativeUrl: `journeyquery/api/journey-instance/journey-${n}`,
-              Payload: {},
-              When: '2026-11-23T10:00:00Z',
-              CorrelationId: null,
-              CausationId: null,
-            }),
-          ),
+          body: taskCompletedBody(`00000000-0000-4000-8000-00000000001${n}`, `journey-${n}`),
           origin: 'webhook',
         }).record,
         timestamp: String(twoHoursAgo + n * 1000),

@@ -1,13 +1,8 @@
 import { waitFor } from '@fenx/testing';
 import { Admin } from 'kafkajs';
 import { sharedKafka, TestKafka } from '../test';
-import {
-  BatchConsumer,
-  BatchHandler,
-  ConsumedRecord,
-  HoldOptions,
-  StopConsumerError,
-} from './batch-consumer';
+import { BatchConsumer, HoldOptions } from './batch-consumer';
+import { BatchHandler, ConsumedRecord, StopConsumerError } from './chunk-processor';
 import { createKafka, KafkaClient, kafkajs } from './kafka-client';
 import { KafkaProducer } from './kafka-producer';
 import { namespaced, TopicName, TOPICS } from '@fenx/kafka-contracts';

@@ -1,13 +1,8 @@
 import { waitFor } from '@fenx/testing';
 import { Admin } from 'kafkajs';
 import { KafkaCluster } from '../test';
-import {
-  BatchConsumer,
-  BatchHandler,
-  ChunkReport,
-  ConsumedRecord,
-  StopConsumerError,
-} from './batch-consumer';
+import { BatchConsumer, ChunkReport } from './batch-consumer';
+import { BatchHandler, ConsumedRecord, StopConsumerError } from './chunk-processor';
 import { createKafka, KafkaClient, kafkajs } from './kafka-client';
 import { KafkaProducer } from './kafka-producer';
 import { readTopic } from './topic-reader';

@@ -1,57 +1,19 @@
-import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { groupOffsets, partitionOffsets } from './admin';
 import { createConsumer, KafkaClient, kafkajs } from './kafka-client';
-import { KafkaProducer, TopicRecords } from './kafka-producer';
+import { KafkaProducer } from './kafka-producer';
 import { ConsumerProgress } from './consumer-progress';
-import { deadLetterRecord, OutgoingRecord, TopicName } from '@fenx/kafka-contracts';
-
-/** A record as the batch handler sees it. */
-export interface ConsumedRecord {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string | null;
-  value: Buffer | null;
-  headers: Record<string, string>;
-  /** Kafka record timestamp, milliseconds since the epoch. */
-  timestamp: string;
-}
-
-export interface RecordFailure {
-  records: ConsumedRecord[];
-  reason: string;
-  /**
-   * False when retrying cannot help (e.g. a value that can never be decoded): the records go to the
-   * dead-letter topic at once instead of being divided and retried. Default true.
-   */
-  retryable?: boolean;
-}
-
-/** What a handler made of a chunk: records to write, and the records it could not process (retried). */
-export interface HandlerResult {
-  outputs: TopicRecords[];
-  failures?: RecordFailure[];
-}
-
-export interface BatchContext {
-  /** Identifies one chunk in logs and in the headers of what it produces. */
-  batchId: string;
-  /** 0 on the first attempt; grows as failed records are divided and retried. */
-  depth: number;
-}
-
-export type BatchHandler = (records: ConsumedRecord[], context: BatchContext) => Promise<HandlerResult>;
-
-/**
- * Thrown by a handler when no record is at fault and nothing should be retried or dead-lettered
- * (e.g. the credentials were refused): the consumer stops without committing.
- */
-export class StopConsumerError extends Error {
-  constructor(message: string, cause?: unknown) {
-    super(message, { cause });
-    this.name = 'StopConsumerError';
-  }
-}
+import { TopicName } from '@fenx/kafka-contracts';
+import {
+  BatchHandler,
+  ChunkOutcome,
+  ChunkProcessor,
+  ConsumedRecord,
+  DeadLetter,
+  RetryInfo,
+  StopConsumerError,
+  toConsumed,
+} from './chunk-processor';
 
 export interface ChunkReport {
   batchId: string;
@@ -69,8 +31,8 @@ export interface ChunkReport {
 /** Hooks for metrics and logs; every one optional. */
 export interface BatchListener {
   chunkCompleted?(report: ChunkReport): void;
-  retrying?(info: { batchId: string; depth: number; records: number; reason: string }): void;
-  deadLettered?(info: { record: ConsumedRecord; reason: string; attempts: number }): void;
+  retrying?(info: RetryInfo): void;
+  deadLettered?(info: DeadLetter): void;
 }
 
 export interface BatchConsumerOptions {
@@ -127,12 +89,6 @@ export interface DrainSummary {
   deadLetters: number;
 }
 
-interface Outcome {
-  outputs: TopicRecords[];
-  deadLetters: { record: ConsumedRecord; reason: string; attempts: number }[];
-  splits: number;
-}
-
 const HEARTBEAT_EVERY_MS = 1000;
 
 /** How a chunk's progress is reported to Kafka: from inside a fetch's batch, or from a hold timer. */
@@ -161,26 +117,6 @@ function recordSize(r: ConsumedRecord): number {
   return n;
 }
 
-function toConsumed(topic: string, partition: number, m: KafkaMessage): ConsumedRecord {
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(m.headers ?? {})) {
-    if (v !== undefined) headers[k] = Array.isArray(v) ? String(v[0]) : String(v);
-  }
-  return {
-    topic,
-    partition,
-    offset: m.offset,
-    key: m.key ? m.key.toString('utf8') : null,
-    value: m.value,
-    headers,
-    timestamp: m.timestamp,
-  };
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
 /**
  * Consumes a topic in chunks and guarantees commit-after-produce: a chunk's offsets are committed
  * only after everything the handler made of it (and every dead letter) was acknowledged by Kafka.
@@ -191,9 +127,7 @@ function describeError(error: unknown): string {
 export class BatchConsumer {
   private readonly consumer: Consumer;
   private readonly chunkSize: number;
-  private readonly maxRetryDepth: number;
-  private readonly backoff: { initialMs: number; maxMs: number };
-  private readonly random: () => number;
+  private readonly processor: ChunkProcessor;
   private chunkSeq = 0;
   private drainedTo = new Map<number, bigint>();
   private targets?: Map<number, bigint>;
@@ -210,9 +144,7 @@ export class BatchConsumer {
   constructor(private readonly options: BatchConsumerOptions) {
     this.progress = new ConsumerProgress(options.topic);
     this.chunkSize = options.chunkSize ?? 1000;
-    this.maxRetryDepth = options.maxRetryDepth ?? 10;
-    this.backoff = options.retryBackoff ?? { initialMs: 100, maxMs: 10000 };
-    this.random = options.random ?? Math.random;
+    this.processor = new ChunkProcessor(options);
     this.consumer = createConsumer(options.kafka, options.groupId, {
       sessionTimeout: options.sessionTimeoutMs ?? 30000,
       heartbeatInterval: 3000,
@@ -527,22 +459,9 @@ export class BatchConsumer {
     const started = Date.now();
     const batchId = `${this.options.groupId}:${chunk[0].partition}:${chunk[0].offset}:${++this.chunkSeq}`;
     const heartbeat = setInterval(() => void io.heartbeat().catch(() => undefined), HEARTBEAT_EVERY_MS);
-    let outcome: Outcome;
+    let outcome: ChunkOutcome;
     try {
-      outcome = await this.attempt(chunk, batchId, 0);
-      const deadLetters: TopicRecords[] =
-        outcome.deadLetters.length > 0
-          ? [
-              {
-                topic: this.options.deadLetterTopic,
-                records: outcome.deadLetters.map((d) =>
-                  this.deadLetterRecord(d.record, d.reason, d.attempts),
-                ),
-              },
-            ]
-          : [];
-      const batches = [...outcome.outputs, ...deadLetters].filter((b) => b.records.length > 0);
-      if (batches.length > 0) await this.options.producer.emitMany(batches);
+      outcome = await this.processor.process(chunk, batchId);
     } finally {
       clearInterval(heartbeat);
     }
@@ -550,7 +469,7 @@ export class BatchConsumer {
     // Counted once Kafka acknowledged the chunk's output, before the commit: a commit the broker
     // applied but whose answer was lost is not redelivered, and its records were handled all the same.
     const last = chunk[chunk.length - 1];
-    const outputs = outcome.outputs.reduce((n, b) => n + b.records.length, 0);
+    const { outputs } = outcome;
     this.summary.chunks += 1;
     this.summary.records += chunk.length;
     this.summary.outputs += outputs;
@@ -574,69 +493,5 @@ export class BatchConsumer {
 
     this.drainedTo.set(last.partition, BigInt(last.offset) + 1n);
     if (this.isDrained()) this.drained?.();
-  }
-
-  /** Runs the handler; divides and retries whatever failed, dead-lettering past the last level. */
-  private async attempt(records: ConsumedRecord[], batchId: string, depth: number): Promise<Outcome> {
-    let result: HandlerResult;
-    try {
-      result = await this.options.handler(records, { batchId, depth });
-    } catch (error) {
-      if (error instanceof StopConsumerError) throw error;
-      result = {
-        outputs: [],
-        failures: [{ records, reason: describeError(error) }],
-      };
-    }
-    const outcome: Outcome = {
-      outputs: result.outputs,
-      deadLetters: [],
-      splits: 0,
-    };
-    for (const failure of result.failures ?? []) {
-      if (failure.records.length === 0) continue;
-      if (depth >= this.maxRetryDepth || failure.retryable === false) {
-        for (const record of failure.records) {
-          outcome.deadLetters.push({
-            record,
-            reason: failure.reason,
-            attempts: depth + 1,
-          });
-        }
-        continue;
-      }
-      this.options.listener?.retrying?.({
-        batchId,
-        depth,
-        records: failure.records.length,
-        reason: failure.reason,
-      });
-      await this.sleep(depth);
-      const halves =
-        failure.records.length > 1
-          ? [
-              failure.records.slice(0, Math.ceil(failure.records.length / 2)),
-              failure.records.slice(Math.ceil(failure.records.length / 2)),
-            ]
-          : [failure.records];
-      if (halves.length > 1) outcome.splits += 1;
-      for (const half of halves) {
-        const sub = await this.attempt(half, batchId, depth + 1);
-        outcome.outputs.push(...sub.outputs);
-        outcome.deadLetters.push(...sub.deadLetters);
-        outcome.splits += sub.splits;
-      }
-    }
-    return outcome;
-  }
-
-  private sleep(depth: number): Promise<void> {
-    // Full jitter: a random wait up to the exponential bound spreads retries of many consumers.
-    const bound = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** depth);
-    return new Promise((resolve) => setTimeout(resolve, Math.round(this.random() * bound)));
-  }
-
-  private deadLetterRecord(record: ConsumedRecord, reason: string, attempts: number): OutgoingRecord {
-    return deadLetterRecord(record, { reason, attempts, group: this.options.groupId, at: new Date() });
   }
 }

@@ -1,32 +1,28 @@
 import { waitFor } from '@fenx/testing';
-import { sharedKafka, TestKafka } from '../test';
+import { SharedKafkaClient, sharedKafkaClient } from '../test';
 import { BatchConsumer } from './batch-consumer';
 import { topicOffsets } from './admin';
 import { ConsumerProgress } from './consumer-progress';
 import { GroupLagProbe } from './group-lag';
 import { namespaced, TOPICS } from '@fenx/kafka-contracts';
-import { createKafka, KafkaClient, kafkajs } from './kafka-client';
+import { KafkaClient, kafkajs } from './kafka-client';
 import { KafkaProducer } from './kafka-producer';
 import { drainTargets, ReadAheadConsumer } from './read-ahead-consumer';
 
 const topic = TOPICS.journeyDetails.name;
 
 describe('consumer progress against Apache Kafka', () => {
-  let broker: TestKafka;
   let kafka: KafkaClient;
   let producer: KafkaProducer;
 
+  let client: SharedKafkaClient;
+
   beforeAll(async () => {
-    broker = await sharedKafka();
-    kafka = createKafka(broker.settings(), { logCreator: () => () => undefined });
-    producer = new KafkaProducer(kafka, broker.settings());
-    await producer.connect();
+    client = await sharedKafkaClient();
+    ({ kafka, producer } = client);
   });
 
-  afterAll(async () => {
-    await producer.disconnect();
-    await broker.stop();
-  });
+  afterAll(() => client.stop());
 
   it('BatchConsumer: a handler that does not finish leaves the fetched lag stalled; once it finishes the partitions move on to lag 0', async () => {
     await producer.emit(

@@ -1,29 +1,25 @@
-import { sharedKafka, TestKafka } from '../test';
+import { SharedKafkaClient, sharedKafkaClient } from '../test';
 import { consumerGroupLag } from './group-lag';
-import { createKafka, KafkaClient } from './kafka-client';
+import { KafkaClient } from './kafka-client';
 import { KafkaProducer } from './kafka-producer';
 import { readTopic } from './topic-reader';
 import { TopicName, TOPICS } from '@fenx/kafka-contracts';
 
 describe('consumerGroupLag against Apache Kafka', () => {
-  let broker: TestKafka;
   let kafka: KafkaClient;
   let producer: KafkaProducer;
   const topic = TOPICS.journeyDetails.name;
   const other = TOPICS.entityDetails.name;
   const T0 = Date.parse('2026-11-23T10:00:00Z');
 
+  let client: SharedKafkaClient;
+
   beforeAll(async () => {
-    broker = await sharedKafka();
-    kafka = createKafka(broker.settings(), { logCreator: () => () => undefined });
-    producer = new KafkaProducer(kafka, broker.settings());
-    await producer.connect();
+    client = await sharedKafkaClient();
+    ({ kafka, producer } = client);
   });
 
-  afterAll(async () => {
-    await producer.disconnect();
-    await broker.stop();
-  });
+  afterAll(() => client.stop());
 
   const produce = (t: TopicName, n: number, from: number, tag: string) =>
     producer.emit(

@@ -1,7 +1,7 @@
 import { waitFor } from '@fenx/testing';
-import { sharedKafka, TestKafka } from '../test';
-import { ConsumedRecord } from './batch-consumer';
-import { createKafka, KafkaClient } from './kafka-client';
+import { SharedKafkaClient, sharedKafkaClient } from '../test';
+import { ConsumedRecord } from './chunk-processor';
+import { KafkaClient } from './kafka-client';
 import { KafkaProducer } from './kafka-producer';
 import { drainTargets, ReadAheadConsumer } from './read-ahead-consumer';
 import { TOPICS } from '@fenx/kafka-contracts';
@@ -9,21 +9,17 @@ import { TOPICS } from '@fenx/kafka-contracts';
 const topic = TOPICS.webhookEvents.name;
 
 describe('ReadAheadConsumer against Apache Kafka', () => {
-  let broker: TestKafka;
   let kafka: KafkaClient;
   let producer: KafkaProducer;
 
+  let client: SharedKafkaClient;
+
   beforeAll(async () => {
-    broker = await sharedKafka();
-    kafka = createKafka(broker.settings(), { logCreator: () => () => undefined });
-    producer = new KafkaProducer(kafka, broker.settings());
-    await producer.connect();
+    client = await sharedKafkaClient();
+    ({ kafka, producer } = client);
   });
 
-  afterAll(async () => {
-    await producer.disconnect();
-    await broker.stop();
-  });
+  afterAll(() => client.stop());
 
   it('takes what the reader has room for, pauses, resumes without losing any, and commits the offsets it is told', async () => {
     const values = Array.from({ length: 40 }, (_, i) => `v-${i}`);

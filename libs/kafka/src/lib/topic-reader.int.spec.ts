@@ -1,25 +1,21 @@
-import { sharedKafka, TestKafka } from '../test';
-import { createKafka, KafkaClient } from './kafka-client';
+import { SharedKafkaClient, sharedKafkaClient } from '../test';
+import { KafkaClient } from './kafka-client';
 import { KafkaProducer } from './kafka-producer';
 import { readTopic } from './topic-reader';
 import { TOPICS } from '@fenx/kafka-contracts';
 
 describe('readTopic against Apache Kafka', () => {
-  let broker: TestKafka;
   let kafka: KafkaClient;
   let producer: KafkaProducer;
 
+  let client: SharedKafkaClient;
+
   beforeAll(async () => {
-    broker = await sharedKafka();
-    kafka = createKafka(broker.settings(), { logCreator: () => () => undefined });
-    producer = new KafkaProducer(kafka, broker.settings());
-    await producer.connect();
+    client = await sharedKafkaClient();
+    ({ kafka, producer } = client);
   });
 
-  afterAll(async () => {
-    await producer.disconnect();
-    await broker.stop();
-  });
+  afterAll(() => client.stop());
 
   it('returns nothing for an empty topic without joining a group', async () => {
     expect(await readTopic(kafka, TOPICS.lakeSinkDeadLetter.name)).toEqual([]);

@@ -1,19 +1,10 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@fenx/testing';
 import { KAFKA_NAMESPACE } from '@fenx/kafka-contracts';
+import { startJvm, logTail } from './jvm';
 import { kafkaLibs } from './kafka-cluster';
 
 export interface ConnectWorkerOptions {
@@ -133,39 +124,23 @@ export class ConnectWorker {
   }
 
   private async launch(): Promise<void> {
-    const logStart = existsSync(this.log) ? statSync(this.log).size : 0;
-    const out = openSync(this.log, 'a');
-    const java = [
-      process.env['JAVA_HOME'] && existsSync(join(process.env['JAVA_HOME'], 'bin', 'java'))
-        ? join(process.env['JAVA_HOME'], 'bin', 'java')
-        : 'java',
-      '-Xms64m',
-      `-Xmx${this.options.heapMb ?? 512}m`,
-      '-XX:+UseSerialGC',
-      '-Djava.awt.headless=true',
-      `-Dlog4j2.configurationFile=${join(this.dir, 'log4j2.properties')}`,
-      '-cp',
-      join(this.libs, '*'),
-      'org.apache.kafka.connect.cli.ConnectDistributed',
-      this.config,
-    ];
-    // setpriv --pdeathsig: the JVM gets SIGKILL when the process that started it dies.
-    const [command, ...args] = existsSync('/usr/bin/setpriv')
-      ? ['/usr/bin/setpriv', '--pdeathsig', 'KILL', '--', ...java]
-      : java;
-    const child = spawn(command, args, {
-      stdio: ['ignore', out, out],
+    const { child, exited, logStart } = startJvm({
+      log: this.log,
+      heapMb: this.options.heapMb ?? 512,
+      log4jConfig: join(this.dir, 'log4j2.properties'),
+      libs: this.libs,
+      mainClass: 'org.apache.kafka.connect.cli.ConnectDistributed',
+      args: [this.config],
       env: { ...process.env, ...this.options.env },
     });
-    closeSync(out);
     this.child = child;
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    this.exited = exited;
     const timeoutMs = this.options.startTimeoutMs ?? 120000;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (!this.running)
         throw new Error(
-          `Kafka Connect exited (${child.exitCode ?? child.signalCode}) before it started; its log: ${this.log}\n${this.tail(logStart)}`,
+          `Kafka Connect exited (${child.exitCode ?? child.signalCode}) before it started; its log: ${this.log}\n${logTail(this.log, logStart)}`,
         );
       if (readFileSync(this.log, 'utf8').slice(logStart).includes(STARTED)) {
         try {
@@ -180,14 +155,6 @@ export class ConnectWorker {
         throw new Error(`Kafka Connect did not start within ${timeoutMs} ms; its log: ${this.log}`);
       }
       await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-
-  private tail(from = 0): string {
-    try {
-      return readFileSync(this.log, 'utf8').slice(from).split('\n').slice(-20).join('\n');
-    } catch {
-      return '';
     }
   }
 

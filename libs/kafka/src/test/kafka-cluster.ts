@@ -1,16 +1,6 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,6 +10,7 @@ import { createKafka, ensureTopics, KafkaClient, kafkajs } from '../lib/kafka-cl
 import { retryRetriable } from '../lib/retriable';
 import { KafkaSettings } from '../lib/kafka-settings';
 import { KAFKA_NAMESPACE, TOPIC_MANIFEST, TopicSpec } from '@fenx/kafka-contracts';
+import { javaBinary, logTail, startJvm } from './jvm';
 
 /** A Kafka cluster a test runs against: its own (`KafkaCluster`) or the test run's shared one (`sharedKafka`). */
 export interface TestKafka {
@@ -101,11 +92,6 @@ export function kafkaLibs(): string {
     );
   }
   return join(result.stdout.trim().split('\n').pop() ?? '', 'libs');
-}
-
-function javaBinary(): string {
-  const home = process.env['JAVA_HOME'];
-  return home && existsSync(join(home, 'bin', 'java')) ? join(home, 'bin', 'java') : 'java';
 }
 
 /** Ports nothing listens on now (bound and released), all distinct. */
@@ -439,34 +425,22 @@ export class KafkaCluster implements TestKafka {
   }
 
   private async launch(node: KafkaNode): Promise<void> {
-    const logStart = existsSync(node.log) ? statSync(node.log).size : 0;
-    const out = openSync(node.log, 'a');
-    const java = [
-      javaBinary(),
-      `-Xms64m`,
-      `-Xmx${this.heapMb}m`,
-      '-XX:+UseSerialGC',
-      '-XX:MaxMetaspaceSize=160m',
-      '-Djava.awt.headless=true',
-      `-Dlog4j2.configurationFile=${join(this.dir, 'log4j2.properties')}`,
-      '-cp',
-      join(this.libs, '*'),
-      'kafka.Kafka',
-      node.config,
-    ];
-    // setpriv --pdeathsig: the JVM gets SIGKILL when the process that started it dies.
-    const [command, ...args] = existsSync('/usr/bin/setpriv')
-      ? ['/usr/bin/setpriv', '--pdeathsig', 'KILL', '--', ...java]
-      : java;
-    const child = spawn(command, args, { stdio: ['ignore', out, out] });
-    closeSync(out);
+    const { child, exited, logStart } = startJvm({
+      log: node.log,
+      heapMb: this.heapMb,
+      flags: ['-XX:MaxMetaspaceSize=160m'],
+      log4jConfig: join(this.dir, 'log4j2.properties'),
+      libs: this.libs,
+      mainClass: 'kafka.Kafka',
+      args: [node.config],
+    });
     node.child = child;
-    node.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    node.exited = exited;
     const deadline = Date.now() + this.startTimeoutMs;
     for (;;) {
       if (!this.running(node)) {
         throw new Error(
-          `Kafka node ${node.id} (port ${node.port}) exited (${child.exitCode ?? child.signalCode}) before it started; its log: ${node.log}\n${tail(node.log, logStart)}`,
+          `Kafka node ${node.id} (port ${node.port}) exited (${child.exitCode ?? child.signalCode}) before it started; its log: ${node.log}\n${logTail(node.log, logStart, 15)}`,
         );
       }
       if (readFileSync(node.log, 'utf8').slice(logStart).includes(STARTED)) return;
@@ -525,14 +499,6 @@ export class KafkaCluster implements TestKafka {
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
-  }
-}
-
-function tail(file: string, from: number): string {
-  try {
-    return readFileSync(file, 'utf8').slice(from).split('\n').slice(-15).join('\n');
-  } catch {
-    return '';
   }
 }
 

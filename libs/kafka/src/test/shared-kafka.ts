@@ -1,4 +1,5 @@
-import { createKafka, ensureTopics, kafkajs } from '../lib/kafka-client';
+import { createKafka, ensureTopics, KafkaClient, kafkajs } from '../lib/kafka-client';
+import { KafkaProducer } from '../lib/kafka-producer';
 import { KafkaSettings } from '../lib/kafka-settings';
 import { retryRetriable } from '../lib/retriable';
 import { KAFKA_NAMESPACE, TOPIC_MANIFEST, TopicSpec } from '@fenx/kafka-contracts';
@@ -68,4 +69,29 @@ export async function sharedKafka(options: SharedKafkaOptions = {}): Promise<Tes
   const topics = options.topics ?? TOPIC_MANIFEST;
   if (topics.length > 0) await ensureTopics(createKafka(kafka.settings(), quiet), kafka.settings(), topics);
   return kafka;
+}
+
+/** The shared cluster with a quiet client and a connected producer: how most Kafka tests start. */
+export interface SharedKafkaClient {
+  broker: TestKafka;
+  kafka: KafkaClient;
+  producer: KafkaProducer;
+  /** Disconnects the producer and deletes this file's topics. */
+  stop(): Promise<void>;
+}
+
+export async function sharedKafkaClient(options: SharedKafkaOptions = {}): Promise<SharedKafkaClient> {
+  const broker = await sharedKafka(options);
+  const kafka = createKafka(broker.settings(), quiet);
+  const producer = new KafkaProducer(kafka, broker.settings());
+  await producer.connect();
+  return {
+    broker,
+    kafka,
+    producer,
+    stop: async () => {
+      await producer.disconnect();
+      await broker.stop();
+    },
+  };
 }

@@ -47,58 +47,51 @@ const jv = (j: string, path: string) => `JSON_VALUE(${j}, '${path}')`;
 const jq = (j: string, path: string) => `JSON_QUERY(${j}, '${path}')`;
 const int = (s: string) => `SAFE_CAST(${s} AS INT64)`;
 
-function tables(d: string, lake: string, connection: string | null): BigQueryStatement[] {
+/** An external table over one writer's files of a topic, Hive-partitioned by `dt` and `hour`. */
+function externalTable(
+  dataset: string,
+  name: string,
+  columns: string,
+  connection: string | null,
+  files: { dir: string; extension: string; format: 'NEWLINE_DELIMITED_JSON' | 'PARQUET' },
+): BigQueryStatement {
   const withConnection = connection ? `\nWITH CONNECTION \`${connection}\`` : '';
-  const out: BigQueryStatement[] = [];
-  for (const [source, topic] of Object.entries(LAKE_SOURCES)) {
-    const dir = `${lake}/topic=${topic}`;
-    const parquetDir = `${lake}/${PARQUET_LAYOUT.prefix}/topic=${topic}`;
-    const hive = (prefix: string) =>
-      `hive_partition_uri_prefix = '${prefix}',\n  require_hive_partition_filter = false`;
-    out.push({
-      name: `${source}_lake_sink`,
-      kind: 'table',
-      sql: `CREATE OR REPLACE EXTERNAL TABLE \`${d}.${source}_lake_sink\` (
-  topic STRING,
+  const options = [
+    `format = '${files.format}'`,
+    `uris = ['${files.dir}/*.${files.extension}']`,
+    `hive_partition_uri_prefix = '${files.dir}'`,
+    'require_hive_partition_filter = false',
+    ...(files.format === 'NEWLINE_DELIMITED_JSON' ? ['ignore_unknown_values = true'] : []),
+  ];
+  return {
+    name,
+    kind: 'table',
+    sql: `CREATE OR REPLACE EXTERNAL TABLE \`${dataset}.${name}\` (
+${columns}
+)${withConnection}
+WITH PARTITION COLUMNS (dt DATE, hour INT64)
+OPTIONS (
+  ${options.join(',\n  ')}
+)`,
+  };
+}
+
+const LAKE_SINK_COLUMNS = `  topic STRING,
   \`partition\` INT64,
   \`offset\` STRING,
   \`timestamp\` STRING,
   key STRING,
   headers JSON,
   value JSON,
-  valueBase64 STRING
-)${withConnection}
-WITH PARTITION COLUMNS (dt DATE, hour INT64)
-OPTIONS (
-  format = 'NEWLINE_DELIMITED_JSON',
-  uris = ['${dir}/*.${LAKE_SINK_LAYOUT.extension}'],
-  ${hive(dir)},
-  ignore_unknown_values = true
-)`,
-    });
-    out.push({
-      name: `${source}_connect`,
-      kind: 'table',
-      sql: `CREATE OR REPLACE EXTERNAL TABLE \`${d}.${source}_connect\` (
-  key STRING,
+  valueBase64 STRING`;
+
+const CONNECT_COLUMNS = `  key STRING,
   value JSON,
   \`offset\` INT64,
   \`timestamp\` JSON,
-  headers JSON
-)${withConnection}
-WITH PARTITION COLUMNS (dt DATE, hour INT64)
-OPTIONS (
-  format = 'NEWLINE_DELIMITED_JSON',
-  uris = ['${dir}/*.${CONNECT_LAYOUT.extension}'],
-  ${hive(dir)},
-  ignore_unknown_values = true
-)`,
-    });
-    out.push({
-      name: `${source}_parquet`,
-      kind: 'table',
-      sql: `CREATE OR REPLACE EXTERNAL TABLE \`${d}.${source}_parquet\` (
-  topic STRING,
+  headers JSON`;
+
+const PARQUET_COLUMNS = `  topic STRING,
   \`partition\` INT64,
   \`offset\` INT64,
   \`timestamp\` STRING,
@@ -106,17 +99,30 @@ OPTIONS (
   headers STRING,
   value STRING,
   value_base64 STRING,
-  source_file STRING
-)${withConnection}
-WITH PARTITION COLUMNS (dt DATE, hour INT64)
-OPTIONS (
-  format = 'PARQUET',
-  uris = ['${parquetDir}/*.${PARQUET_LAYOUT.extension}'],
-  ${hive(parquetDir)}
-)`,
-    });
-  }
-  return out;
+  source_file STRING`;
+
+function tables(d: string, lake: string, connection: string | null): BigQueryStatement[] {
+  return Object.entries(LAKE_SOURCES).flatMap(([source, topic]) => {
+    const dir = `${lake}/topic=${topic}`;
+    const json = 'NEWLINE_DELIMITED_JSON' as const;
+    return [
+      externalTable(d, `${source}_lake_sink`, LAKE_SINK_COLUMNS, connection, {
+        dir,
+        extension: LAKE_SINK_LAYOUT.extension,
+        format: json,
+      }),
+      externalTable(d, `${source}_connect`, CONNECT_COLUMNS, connection, {
+        dir,
+        extension: CONNECT_LAYOUT.extension,
+        format: json,
+      }),
+      externalTable(d, `${source}_parquet`, PARQUET_COLUMNS, connection, {
+        dir: `${lake}/${PARQUET_LAYOUT.prefix}/topic=${topic}`,
+        extension: PARQUET_LAYOUT.extension,
+        format: 'PARQUET',
+      }),
+    ];
+  });
 }
 
 /** The raw-line views: every writer's files as `line` JSON in lake-sink's shape, compacted hours once. */
