@@ -1,5 +1,6 @@
 // Journey-extractor drain benchmark: a backlog of synthetic journey events in topic 1 (Apache Kafka, 3 nodes),
-// the FenX simulator with API latency and a rate limit, the built extractor in `once` mode.
+// the FenX simulator with API latency and a rate limit, the built extractor in `once` mode (or
+// `--replicas N` continuous ones in one group, sharing the budget by their part of the partitions).
 // Reports drain time against the floor set by the limit (distinct journeys / N), FenX calls per
 // event, 429s (any means the limit was exceeded) and the extractor's peak RSS.
 //
@@ -14,7 +15,14 @@ import { relativeUrls } from '@fenx/fenx-events';
 import { createKafka, KafkaProducer, topicOffsets, consumerGroupLag } from '@fenx/kafka';
 import { OutgoingRecord, syntheticWebhookEvent, TOPICS } from '@fenx/kafka-contracts';
 import { KafkaCluster } from '@fenx/kafka/test';
-import { AppProcess, metricValue, SIMULATOR_DEFAULTS, startPushgateway, startSimulator } from '@fenx/testing';
+import {
+  AppProcess,
+  freePort,
+  metricValue,
+  SIMULATOR_DEFAULTS,
+  startPushgateway,
+  startSimulator,
+} from '@fenx/testing';
 
 interface Options {
   events: number;
@@ -30,6 +38,7 @@ interface Options {
   produceBatch: number;
   seed: number;
   coalesce: 'true' | 'false';
+  replicas: number;
 }
 
 function shuffle<T>(items: T[], random: () => number): T[] {
@@ -57,6 +66,135 @@ function backlogOrder(journeyIds: string[], o: Options): string[] {
     out.push(...shuffle(wave, random));
   }
   return out;
+}
+
+interface DrainRun {
+  /** Prometheus text of every extractor process. */
+  metrics: string;
+  seconds: number;
+  /** Records of each committed chunk. */
+  chunks: number[];
+  /** Largest peak RSS of an extractor process, in kB. */
+  peakKb: number;
+}
+
+/** Samples a process's peak RSS (VmHWM) until `stop()`. */
+function peakRss(app: AppProcess): { stop(): number } {
+  let peakKb = 0;
+  const poll = setInterval(() => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${app.pid}/status`, 'utf8'));
+      if (m) peakKb = Math.max(peakKb, Number(m[1]));
+    } catch {
+      // the process has exited
+    }
+  }, 200);
+  return {
+    stop: () => {
+      clearInterval(poll);
+      return peakKb;
+    },
+  };
+}
+
+function logLines(app: AppProcess): Record<string, unknown>[] {
+  return app.output().map((l) => {
+    try {
+      return JSON.parse(l) as Record<string, unknown>;
+    } catch {
+      return {};
+    }
+  });
+}
+
+const committedChunks = (lines: Record<string, unknown>[]) =>
+  lines.filter((l) => l['message'] === 'batch committed').map((l) => Number(l['records']));
+
+/** One extractor in `once` mode: the drain time is the one it logs; its metrics are pushed at exit. */
+async function drainOnce(
+  env: Record<string, string>,
+  groupLag: () => Promise<number | undefined>,
+  progress: Progress,
+  events: number,
+  metrics: () => Promise<string>,
+): Promise<DrainRun> {
+  const app = await AppProcess.start({ name: 'journey-extractor', env: { ...env, EXTRACTOR_MODE: 'once' } });
+  let draining = true;
+  const drainProgress = (async () => {
+    while (draining) {
+      const lag = await groupLag();
+      if (lag !== undefined) progress.update(Math.max(0, events - lag));
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  })();
+  const rss = peakRss(app);
+  const { code } = await app.exited();
+  const peakKb = rss.stop();
+  draining = false;
+  await drainProgress;
+  if (code !== 0) throw new Error(`the extractor exited ${code}:\n${app.output().slice(-20).join('\n')}`);
+  const lines = logLines(app);
+  const drained = lines.find((l) => l['message'] === 'drained to the noted watermarks');
+  return {
+    metrics: await metrics(),
+    seconds: Number(drained?.['durationMs']) / 1000,
+    chunks: committedChunks(lines),
+    peakKb,
+  };
+}
+
+/**
+ * Replicas of the continuous extractor in one consumer group, sharing the tenant's budget by their
+ * part of the partitions. The drain time runs from the first start to a group lag of 0; the metrics
+ * are each replica's /metrics, read before they stop.
+ */
+async function drainWithReplicas(
+  env: Record<string, string>,
+  groupLag: () => Promise<number | undefined>,
+  progress: Progress,
+  o: Options,
+): Promise<DrainRun> {
+  const started = Date.now();
+  const ports = await Promise.all(Array.from({ length: o.replicas }, () => freePort()));
+  const apps = await Promise.all(
+    ports.map((port) =>
+      AppProcess.start({
+        name: 'journey-extractor',
+        // No safety net: its report calls would take from the budget being measured.
+        env: {
+          ...env,
+          EXTRACTOR_MODE: 'continuous',
+          EXTRACTOR_PORT: String(port),
+          JOURNEY_SAFETY_NET_INTERVAL_MS: '0',
+        },
+        readyUrl: `http://127.0.0.1:${port}/health/live`,
+        readyTimeoutMs: 60000,
+      }),
+    ),
+  );
+  const rss = apps.map(peakRss);
+  try {
+    for (;;) {
+      const lag = await groupLag();
+      if (lag !== undefined) progress.update(Math.max(0, o.events - lag));
+      if (lag === 0) break;
+      const down = apps.find((a) => !a.running);
+      if (down) throw new Error(`a replica exited:\n${down.output().slice(-20).join('\n')}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const metrics = (
+      await Promise.all(ports.map(async (port) => (await fetch(`http://127.0.0.1:${port}/metrics`)).text()))
+    ).join('\n');
+    return {
+      metrics,
+      seconds,
+      chunks: apps.flatMap((a) => committedChunks(logLines(a))),
+      peakKb: Math.max(...rss.map((r) => r.stop())),
+    };
+  } finally {
+    await Promise.all(apps.map((a) => a.stop()));
+  }
 }
 
 async function main(o: Options): Promise<void> {
@@ -117,64 +255,35 @@ async function main(o: Options): Promise<void> {
       `backlog of ${order.length} events over ${o.journeys} journeys produced (${o.order})\n`,
     );
 
-    const app = await AppProcess.start({
-      name: 'journey-extractor',
-      env: {
-        ...broker.env(),
-        EXTRACTOR_MODE: 'once',
-        EXTRACTOR_BATCH_SIZE: String(o.batch),
-        EXTRACTOR_COALESCE: o.coalesce,
-        EXTRACTOR_FETCH_CONCURRENCY: String(o.concurrency),
-        EXTRACTOR_PARTITIONS_CONCURRENTLY: String(o.partitions),
-        EXTRACTOR_FETCH_MAX_BYTES_PER_PARTITION: String(o.fetchBytes),
-        EXTRACTOR_FETCH_MAX_BYTES: String(o.fetchBytes * 4),
-        FENX_BASE_URL: sim.url,
-        FENX_CLIENT_ID: SIMULATOR_DEFAULTS.clientId,
-        FENX_CLIENT_SECRET: SIMULATOR_DEFAULTS.clientSecret,
-        FENX_TENANT_ID: SIMULATOR_DEFAULTS.tenantId,
-        FENX_RATE_LIMIT_PER_SECOND: String(o.rate),
-        FENX_MAX_CONCURRENCY: String(o.concurrency),
-        PUSHGATEWAY_URL: gatewayUrl,
-        LOG_LEVEL: 'info',
-      },
-    });
+    const env = {
+      ...broker.env(),
+      EXTRACTOR_BATCH_SIZE: String(o.batch),
+      EXTRACTOR_COALESCE: o.coalesce,
+      EXTRACTOR_FETCH_CONCURRENCY: String(o.concurrency),
+      EXTRACTOR_PARTITIONS_CONCURRENTLY: String(o.partitions),
+      EXTRACTOR_FETCH_MAX_BYTES_PER_PARTITION: String(o.fetchBytes),
+      EXTRACTOR_FETCH_MAX_BYTES: String(o.fetchBytes * 4),
+      FENX_BASE_URL: sim.url,
+      FENX_CLIENT_ID: SIMULATOR_DEFAULTS.clientId,
+      FENX_CLIENT_SECRET: SIMULATOR_DEFAULTS.clientSecret,
+      FENX_TENANT_ID: SIMULATOR_DEFAULTS.tenantId,
+      FENX_RATE_LIMIT_PER_SECOND: String(o.rate),
+      FENX_MAX_CONCURRENCY: String(o.concurrency),
+      PUSHGATEWAY_URL: gatewayUrl,
+      LOG_LEVEL: 'info',
+    };
     // The drain's progress: events the extractor's group committed in topic 1, against the backlog.
     const progress = new Progress({ label: 'journey-extractor drain', unit: 'events', total: o.events });
-    let draining = true;
-    const drainProgress = (async () => {
-      while (draining) {
-        const lag = await consumerGroupLag(kafka, 'journey-extractor', [TOPICS.webhookEvents.name], {
-          oldest: false,
-        }).catch(() => undefined);
-        if (lag) progress.update(Math.max(0, o.events - lag[0].lag));
-        await new Promise((r) => setTimeout(r, 2000));
-      }
-    })();
-    let peakKb = 0;
-    const poll = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${app.pid}/status`, 'utf8'));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch {
-        // the process has exited
-      }
-    }, 200);
-    const { code } = await app.exited();
-    clearInterval(poll);
-    draining = false;
-    await drainProgress;
+    const groupLag = () =>
+      consumerGroupLag(kafka, 'journey-extractor', [TOPICS.webhookEvents.name], { oldest: false })
+        .then((lag) => lag[0].lag)
+        .catch(() => undefined);
+    const run =
+      o.replicas === 1
+        ? await drainOnce(env, groupLag, progress, o.events, async () => gateway.metrics())
+        : await drainWithReplicas(env, groupLag, progress, o);
     progress.stop();
-    if (code !== 0) throw new Error(`the extractor exited ${code}:\n${app.output().slice(-20).join('\n')}`);
-    const lines = app.output().map((l) => {
-      try {
-        return JSON.parse(l);
-      } catch {
-        return {};
-      }
-    });
-    const drained = lines.find((l) => l.message === 'drained to the noted watermarks');
-    const chunks = lines.filter((l) => l.message === 'batch committed').map((l) => Number(l.records));
-    const metrics = await gateway.metrics();
+    const { metrics, seconds, chunks, peakKb } = run;
     const calls = metricValue(metrics, 'journey_extractor_fenx_requests_total', { operation: 'journey' });
     const limited = metricValue(metrics, 'journey_extractor_fenx_requests_total', {
       operation: 'journey',
@@ -182,7 +291,6 @@ async function main(o: Options): Promise<void> {
     });
     const consumed = metricValue(metrics, 'journey_extractor_events_consumed_total');
     if (consumed < o.events) throw new Error(`only ${consumed} of ${o.events} events were consumed`);
-    const seconds = drained.durationMs / 1000;
     const floor = o.journeys / o.rate;
     const result = {
       events: o.events,
@@ -191,6 +299,7 @@ async function main(o: Options): Promise<void> {
       rateLimitPerSecond: o.rate,
       latencyMs: o.latency,
       batchSize: o.batch,
+      replicas: o.replicas,
       coalesce: o.coalesce === 'true',
       drainSeconds: Number(seconds.toFixed(1)),
       floorSeconds: floor,
@@ -208,6 +317,7 @@ async function main(o: Options): Promise<void> {
       requeued: metricValue(metrics, 'journey_extractor_events_requeued_total'),
       meanChunkRecords: Math.round(chunks.reduce((a, b) => a + b, 0) / Math.max(1, chunks.length)),
       partitionsConcurrently: o.partitions,
+      // With replicas: the largest of them.
       peakRssMb: Math.round(peakKb / 1024),
       benchWallSeconds: Math.round((Date.now() - started) / 1000),
     };
@@ -240,6 +350,12 @@ const program = new Command('journey-extractor-bench')
   )
   .option('--produce-batch <n>', 'events per produce call while the backlog is written', count(1), 6000)
   .option('--seed <n>', 'shuffle seed', integer(), 1)
+  .option(
+    '--replicas <n>',
+    'continuous extractors in one group sharing the budget (1: one extractor in once mode)',
+    count(1),
+    1,
+  )
   .addOption(
     new Option('--coalesce <b>', 'EXTRACTOR_COALESCE: backlog-wide coalescing, or chunks of --batch records')
       .choices(['true', 'false'])
